@@ -1,0 +1,40 @@
+package io.flinkinference.jobs;
+
+import io.flinkinference.modelstore.cli.CliErrors;
+import io.flinkinference.modelstore.cli.ModelsCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/** {@code bin/flink-inference}: the one entry point users type. */
+@Command(
+        name = "flink-inference",
+        description = "Streaming deep-learning inference on Apache Flink: images in through Kafka, "
+                + "TensorRT on GPUs or ONNX Runtime on CPUs, results out through Kafka.",
+        mixinStandardHelpOptions = true,
+        versionProvider = FlinkInferenceCli.Version.class,
+        subcommands = {ModelsCommand.class, DemoCommand.class, HelpCommand.class},
+        footer = {
+            "",
+            "Start with:  flink-inference demo",
+            "Then:        flink-inference models --help"
+        })
+public final class FlinkInferenceCli {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new FlinkInferenceCli()).setExecutionExceptionHandler(new CliErrors());
+    }
+
+    /** The version Maven wrote into the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = FlinkInferenceCli.class.getPackage().getImplementationVersion();
+            return new String[] {"flink-inference " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

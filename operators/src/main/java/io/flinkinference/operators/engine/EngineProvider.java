@@ -1,0 +1,28 @@
+package io.flinkinference.operators.engine;
+
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.modelstore.manifest.ModelFormat;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * Opens engines of one kind. Providers are found with {@link java.util.ServiceLoader}
+ * ({@code META-INF/services/io.flinkinference.operators.engine.EngineProvider}), so a new engine
+ * arrives as a module with one service file and nothing else changes.
+ */
+public interface EngineProvider {
+
+    /** The name users select the engine by, e.g. {@code onnxruntime} or {@code tensorrt}. */
+    String name();
+
+    /** Whether this engine can run artifacts of the given format. */
+    boolean supports(ModelFormat format);
+
+    /**
+     * Loads a model version.
+     *
+     * @param model the resolved version; its files are read through the checksummed store API
+     * @param options the engine's typed options (see each engine's options class)
+     * @param device the GPU index for GPU engines; CPU engines ignore it
+     */
+    InferenceEngine open(ModelVersion model, ReadableConfig options, int device);
+}

@@ -1,0 +1,43 @@
+package io.flinkinference.operators.engine;
+
+import io.flinkinference.modelstore.manifest.TensorSpec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded model that runs batches of named tensors. Engines are opened by an {@link EngineProvider}
+ * and shared per JVM through {@link SharedEngines}, so {@link #infer} must be safe to call from
+ * several task threads at once; an engine that needs per-caller state (a TensorRT execution context
+ * and CUDA stream) keeps a pool of it internally.
+ *
+ * <p>Inputs are checked against {@link #inputs()} and {@link #batchRange()} before they reach
+ * native code ({@link TensorValidator}); a bad input is an {@link InvalidInputException}, a failure
+ * of the runtime itself an {@link EngineException}.
+ */
+public interface InferenceEngine extends AutoCloseable {
+
+    /** The provider's name, e.g. {@code onnxruntime}. */
+    String engineName();
+
+    /** Inputs the model declares; dynamic dimensions are -1. */
+    List<TensorSpec> inputs();
+
+    /** Outputs the model declares; dynamic dimensions are -1. */
+    List<TensorSpec> outputs();
+
+    /** Batch sizes this engine accepts along the first dimension of every input. */
+    BatchRange batchRange();
+
+    /**
+     * Runs one batch.
+     *
+     * @param inputs one tensor per declared input, by name, all with the same batch size
+     * @return one tensor per declared output, by name, owned by the caller
+     */
+    Map<String, Tensor> infer(Map<String, Tensor> inputs);
+
+    /** Frees every native resource. Called once, by {@link SharedEngines} when the last user leaves. */
+    @Override
+    void close();
+}

@@ -1,0 +1,114 @@
+package io.flinkinference.operators.translate;
+
+import io.flinkinference.modelstore.manifest.DataType;
+import io.flinkinference.modelstore.manifest.Preprocessing;
+import io.flinkinference.modelstore.manifest.Preprocessing.Layout;
+import io.flinkinference.operators.engine.Tensor;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/**
+ * Turns decoded images into a model's float input exactly as its manifest's {@link Preprocessing}
+ * says: resize (bilinear), channel order, {@code (pixel * scale - mean) / std} per channel, layout.
+ * Areas left by {@code fit-height-pad} stay 0 after normalization, as in PaddleOCR.
+ */
+public final class ImagePreprocessor {
+    private final Preprocessing spec;
+    private final int channels;
+    private final float[] multiply;
+    private final float[] add;
+
+    public ImagePreprocessor(Preprocessing spec) {
+        this.spec = spec;
+        this.channels = spec.channels();
+        this.multiply = new float[channels];
+        this.add = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            // (p * scale - mean) / std == p * (scale / std) + (-mean / std): one multiply-add per value.
+            multiply[c] = (float) (spec.scale() / spec.std().get(c));
+            add[c] = (float) (-spec.mean().get(c) / spec.std().get(c));
+        }
+    }
+
+    public Preprocessing spec() {
+        return spec;
+    }
+
+    /** The input shape for a batch of {@code batchSize} images. */
+    public long[] inputShape(int batchSize) {
+        return spec.layout() == Layout.NCHW
+                ? new long[] {batchSize, channels, spec.height(), spec.width()}
+                : new long[] {batchSize, spec.height(), spec.width(), channels};
+    }
+
+    public int valuesPerImage() {
+        return channels * spec.height() * spec.width();
+    }
+
+    /** Preprocesses a batch into a new float32 tensor. */
+    public Tensor batch(List<BufferedImage> images) {
+        Tensor tensor = Tensor.allocate(DataType.FLOAT32, inputShape(images.size()));
+        FloatBuffer values = tensor.floats();
+        for (int i = 0; i < images.size(); i++) {
+            write(images.get(i), values, i);
+        }
+        return tensor;
+    }
+
+    /** Writes one image at position {@code index} of a batch buffer. */
+    public void write(BufferedImage image, FloatBuffer batch, int index) {
+        int height = spec.height();
+        int width = spec.width();
+        int resizedWidth = switch (spec.resizeMode()) {
+            case STRETCH -> width;
+            case FIT_HEIGHT_PAD -> (int) Math.min(width,
+                    Math.max(1, Math.ceil(height * (double) image.getWidth() / image.getHeight())));
+        };
+        int[] argb = resize(image, resizedWidth, height).getRGB(0, 0, resizedWidth, height, null, 0, resizedWidth);
+
+        int base = index * valuesPerImage();
+        int plane = height * width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                boolean padding = x >= resizedWidth;
+                int pixel = padding ? 0 : argb[y * resizedWidth + x];
+                int r = (pixel >> 16) & 0xff;
+                int g = (pixel >> 8) & 0xff;
+                int b = pixel & 0xff;
+                for (int c = 0; c < channels; c++) {
+                    float value;
+                    if (padding) {
+                        value = 0f;
+                    } else {
+                        int raw = switch (spec.channelOrder()) {
+                            case RGB -> c == 0 ? r : c == 1 ? g : b;
+                            case BGR -> c == 0 ? b : c == 1 ? g : r;
+                            case GRAY -> (int) Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+                        };
+                        value = raw * multiply[c] + add[c];
+                    }
+                    int offset = spec.layout() == Layout.NCHW
+                            ? c * plane + y * width + x
+                            : (y * width + x) * channels + c;
+                    batch.put(base + offset, value);
+                }
+            }
+        }
+    }
+
+    private static BufferedImage resize(BufferedImage image, int width, int height) {
+        BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = target.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(image, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        return target;
+    }
+}
