@@ -17,6 +17,11 @@ public interface EngineProvider {
     /** Whether this engine can run artifacts of the given format. */
     boolean supports(ModelFormat format);
 
+    /** Whether engines of this kind run on a GPU, and so need a device index. */
+    default boolean usesGpu() {
+        return false;
+    }
+
     /**
      * Loads a model version.
      *

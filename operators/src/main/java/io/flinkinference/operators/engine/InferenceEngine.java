@@ -37,6 +37,23 @@ public interface InferenceEngine extends AutoCloseable {
      */
     Map<String, Tensor> infer(Map<String, Tensor> inputs);
 
+    /**
+     * A context for one caller (one in-flight batch). Engines whose runtime is thread-safe as a
+     * whole, like ONNX Runtime, return a view of themselves; TensorRT returns a new execution
+     * context with its own CUDA stream.
+     */
+    default ExecutionContext newContext() {
+        return new ExecutionContext() {
+            @Override
+            public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
+                return InferenceEngine.this.infer(inputs);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
     /** Frees every native resource. Called once, by {@link SharedEngines} when the last user leaves. */
     @Override
     void close();

@@ -1,0 +1,154 @@
+package io.flinkinference.operators;
+
+import io.flinkinference.modelstore.ModelRef;
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.operators.batching.BatchingConfig;
+import io.flinkinference.operators.batching.DynamicBatcher;
+import io.flinkinference.operators.engine.DeviceAssignment;
+import io.flinkinference.operators.engine.EngineException;
+import io.flinkinference.operators.engine.EngineKey;
+import io.flinkinference.operators.engine.EngineProvider;
+import io.flinkinference.operators.engine.Engines;
+import io.flinkinference.operators.engine.SharedEngines;
+import io.flinkinference.operators.engine.Tensor;
+import io.flinkinference.operators.metrics.InferenceMetrics;
+import io.flinkinference.operators.translate.BadInputException;
+import io.flinkinference.operators.translate.InferenceTranslator;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.apache.flink.types.Either;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The batching inference function: per task slot, it resolves the model, leases the JVM's shared
+ * engine for (model, version, device), preprocesses each record on the task thread, hands it to a
+ * {@link DynamicBatcher} and completes the record when its batch has run.
+ *
+ * <p>It stands on Flink's async I/O ({@code AsyncWaitOperator}), which keeps in-flight records in
+ * checkpoints and replays them after a restore, bounds them (back-pressure), orders the output and
+ * applies the timeout; this class adds batching and nothing of that. Bad records become
+ * {@code Either.Left} failures (side output, the job goes on); an engine error fails the task so
+ * that Flink restarts from the last checkpoint. Build it with {@link Inference#builder()}.
+ */
+public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Either<InferenceFailure, OUT>>
+        implements ResultTypeQueryable<Either<InferenceFailure, OUT>> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceFunction.class);
+
+    private final URI modelStore;
+    private final ModelRef model;
+    private final String engineName;
+    private final Configuration engineOptions;
+    private final BatchingConfig batching;
+    private final Duration timeout;
+    private final InferenceTranslator<IN, OUT> translator;
+
+    private transient SharedEngines.Lease lease;
+    private transient DynamicBatcher batcher;
+    private transient InferenceMetrics metrics;
+
+    InferenceFunction(URI modelStore, ModelRef model, String engineName, Configuration engineOptions,
+            BatchingConfig batching, Duration timeout, InferenceTranslator<IN, OUT> translator) {
+        this.modelStore = modelStore;
+        this.model = model;
+        this.engineName = engineName;
+        this.engineOptions = engineOptions;
+        this.batching = batching;
+        this.timeout = timeout;
+        this.translator = translator;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        ModelVersion version = ModelStore.open(modelStore).resolve(model);
+        EngineProvider provider = Engines.provider(engineName);
+        if (!provider.supports(version.manifest().format())) {
+            throw new EngineException("The " + engineName + " engine cannot run " + version.ref() + ", which is "
+                    + version.manifest().format() + "; choose an engine for that format or another model version.");
+        }
+        int device = DeviceAssignment.select(getRuntimeContext(), provider.usesGpu());
+        EngineKey key = new EngineKey(engineName, version.manifest().name(), version.manifest().version(), device);
+        lease = SharedEngines.instance().acquire(key, () -> provider.open(version, engineOptions, device));
+        try {
+            translator.open(version, lease.engine());
+            metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup().addGroup("inference"));
+            batcher = new DynamicBatcher(key.toString(), lease.engine(), batching, metrics);
+        } catch (Exception | Error e) {
+            lease.close();
+            lease = null;
+            throw e;
+        }
+        LOG.info("Subtask {} runs {} on {} ({})", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                version, key, batching);
+    }
+
+    @Override
+    public void asyncInvoke(IN input, ResultFuture<Either<InferenceFailure, OUT>> result) {
+        Map<String, Tensor> tensors;
+        try {
+            tensors = translator.preprocess(input);
+        } catch (BadInputException e) {
+            fail(input, e.stage(), e, result);
+            return;
+        }
+        batcher.submit(tensors).whenComplete((row, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                result.completeExceptionally(cause instanceof EngineException ? cause
+                        : new EngineException("A batch of " + model + " failed on " + engineName + ": " + cause.getMessage(), cause));
+                return;
+            }
+            try {
+                result.complete(List.of(Either.Right(translator.postprocess(input, row))));
+            } catch (BadInputException e) {
+                fail(input, e.stage(), e, result);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+    }
+
+    @Override
+    public void timeout(IN input, ResultFuture<Either<InferenceFailure, OUT>> result) {
+        fail(input, InferenceFailure.Stage.TIMEOUT, new TimeoutException(
+                "No result within " + timeout + " (inference.timeout); the engine is overloaded or stuck"), result);
+    }
+
+    private void fail(IN input, InferenceFailure.Stage stage, Throwable error,
+            ResultFuture<Either<InferenceFailure, OUT>> result) {
+        metrics.failure(stage);
+        result.complete(List.of(Either.Left(translator.failure(input, stage, error))));
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (batcher != null) {
+                batcher.close();
+            }
+        } finally {
+            if (lease != null) {
+                lease.close();
+            }
+        }
+    }
+
+    @Override
+    public TypeInformation<Either<InferenceFailure, OUT>> getProducedType() {
+        return new EitherTypeInfo<>(TypeInformation.of(InferenceFailure.class), translator.resultType());
+    }
+}

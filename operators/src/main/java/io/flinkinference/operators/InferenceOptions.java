@@ -1,0 +1,89 @@
+package io.flinkinference.operators;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every knob of the inference function, as typed options: the same keys work from code
+ * ({@link Inference.Builder#configure}), from a properties file and from the command line.
+ * The batching knobs mean what Triton's dynamic batcher means by them.
+ */
+public final class InferenceOptions {
+    private InferenceOptions() {}
+
+    public enum OutputMode {
+        /** Results leave in input order (Flink's orderedWait). */
+        ORDERED,
+        /** Results leave as soon as they are ready (Flink's unorderedWait); watermarks still order them. */
+        UNORDERED
+    }
+
+    public static final ConfigOption<String> MODEL =
+            ConfigOptions.key("inference.model")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("The model to run: NAME, NAME:latest or NAME:VERSION in the model store.");
+
+    public static final ConfigOption<String> MODEL_STORE =
+            ConfigOptions.key("inference.model-store")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Model store URI (file://, s3://, ...). Default: $FLINK_INFERENCE_STORE, "
+                            + "else ~/.flink-inference/models on each TaskManager.");
+
+    public static final ConfigOption<String> ENGINE =
+            ConfigOptions.key("inference.engine")
+                    .stringType()
+                    .defaultValue("onnxruntime")
+                    .withDescription("Engine that runs the model: onnxruntime (CPU) or tensorrt (GPU).");
+
+    public static final ConfigOption<Integer> MAX_BATCH_SIZE =
+            ConfigOptions.key("inference.batch.max-size")
+                    .intType()
+                    .defaultValue(32)
+                    .withDescription("Most records in one batch (Triton: max_batch_size).");
+
+    public static final ConfigOption<Duration> MAX_QUEUE_DELAY =
+            ConfigOptions.key("inference.batch.max-queue-delay")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(5))
+                    .withDescription("Longest a record waits for others to join its batch, e.g. 500us or 5ms "
+                            + "(Triton: max_queue_delay_microseconds). 0 sends whatever is queued at once.");
+
+    public static final ConfigOption<List<Integer>> PREFERRED_BATCH_SIZES =
+            ConfigOptions.key("inference.batch.preferred-sizes")
+                    .intType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription("Batch sizes cut at once, without waiting for the delay, when that many records "
+                            + "wait: the largest that fits is used, e.g. 8;16;32 (Triton: preferred_batch_size).");
+
+    public static final ConfigOption<Integer> MAX_INFLIGHT_BATCHES =
+            ConfigOptions.key("inference.batch.max-inflight")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription("Batches running on the engine at once per subtask; while all run, new "
+                            + "records queue and the next batch grows.");
+
+    public static final ConfigOption<OutputMode> OUTPUT_MODE =
+            ConfigOptions.key("inference.output-mode")
+                    .enumType(OutputMode.class)
+                    .defaultValue(OutputMode.ORDERED)
+                    .withDescription("ORDERED keeps input order; UNORDERED emits results as they complete.");
+
+    public static final ConfigOption<Integer> CAPACITY =
+            ConfigOptions.key("inference.capacity")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("Records in flight per subtask before back-pressure (Flink async I/O capacity). "
+                            + "0 means max-size x (max-inflight + 1), enough to fill every batch.");
+
+    public static final ConfigOption<Duration> TIMEOUT =
+            ConfigOptions.key("inference.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription("A record without a result after this long becomes a failure record (stage TIMEOUT).");
+}

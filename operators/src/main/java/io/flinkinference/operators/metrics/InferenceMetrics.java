@@ -1,0 +1,60 @@
+package io.flinkinference.operators.metrics;
+
+import io.flinkinference.operators.InferenceFailure;
+import io.flinkinference.operators.batching.BatchListener;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The inference function's metrics, in its operator's metric group under {@code inference}:
+ * histograms {@code batchSize}, {@code queueDelayMicros}, {@code inferenceMicros}; meters
+ * {@code recordsPerSecond}, {@code batchesPerSecond}; counters {@code failures.<stage>}.
+ */
+public final class InferenceMetrics implements BatchListener {
+    private static final int HISTOGRAM_WINDOW = 1024;
+
+    private final Histogram batchSize = new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW);
+    private final Histogram queueDelayMicros = new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW);
+    private final Histogram inferenceMicros = new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW);
+    private final Counter records;
+    private final Counter batches;
+    private final Map<InferenceFailure.Stage, Counter> failures = new EnumMap<>(InferenceFailure.Stage.class);
+
+    public InferenceMetrics(MetricGroup group) {
+        group.histogram("batchSize", batchSize);
+        group.histogram("queueDelayMicros", queueDelayMicros);
+        group.histogram("inferenceMicros", inferenceMicros);
+        records = group.counter("records");
+        batches = group.counter("batches");
+        group.meter("recordsPerSecond", new MeterView(records));
+        group.meter("batchesPerSecond", new MeterView(batches));
+        MetricGroup failureGroup = group.addGroup("failures");
+        for (InferenceFailure.Stage stage : InferenceFailure.Stage.values()) {
+            failures.put(stage, failureGroup.counter(stage.name().toLowerCase(Locale.ROOT)));
+        }
+    }
+
+    @Override
+    public void batchCompleted(int size, long inferenceNanos) {
+        batchSize.update(size);
+        inferenceMicros.update(inferenceNanos / 1_000);
+        records.inc(size);
+        batches.inc();
+    }
+
+    @Override
+    public void recordQueued(long queueNanos) {
+        queueDelayMicros.update(queueNanos / 1_000);
+    }
+
+    public void failure(InferenceFailure.Stage stage) {
+        failures.get(stage).inc();
+    }
+}

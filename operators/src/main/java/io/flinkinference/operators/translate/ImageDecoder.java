@@ -1,0 +1,48 @@
+package io.flinkinference.operators.translate;
+
+import io.flinkinference.operators.InferenceFailure.Stage;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+/** Decodes encoded images (JPEG, PNG, BMP, GIF: whatever ImageIO reads) into pixels. */
+public final class ImageDecoder {
+    static {
+        // ImageIO's disk cache only slows decoding from memory.
+        ImageIO.setUseCache(false);
+    }
+
+    private ImageDecoder() {}
+
+    public static BufferedImage decode(byte[] bytes) throws BadInputException {
+        if (bytes == null || bytes.length == 0) {
+            throw new BadInputException(Stage.DECODE, "The image payload is empty.");
+        }
+        BufferedImage image;
+        try {
+            image = ImageIO.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException(Stage.DECODE,
+                    "The image is corrupt or truncated (" + bytes.length + " bytes): " + e.getMessage(), e);
+        }
+        if (image == null) {
+            throw new BadInputException(Stage.DECODE,
+                    "The payload (" + bytes.length + " bytes, starting " + hexPrefix(bytes)
+                            + ") is not an image format this decoder reads (JPEG, PNG, BMP, GIF).");
+        }
+        if (image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new BadInputException(Stage.DECODE, "The image is empty (" + image.getWidth() + "x" + image.getHeight() + ").");
+        }
+        return image;
+    }
+
+    private static String hexPrefix(byte[] bytes) {
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(4, bytes.length); i++) {
+            hex.append(String.format("%02x", bytes[i] & 0xff));
+        }
+        return hex.toString();
+    }
+}

@@ -1,0 +1,170 @@
+package io.flinkinference.operators.translate;
+
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.modelstore.manifest.DataType;
+import io.flinkinference.modelstore.manifest.Manifest;
+import io.flinkinference.modelstore.manifest.Postprocessing;
+import io.flinkinference.modelstore.manifest.TensorSpec;
+import io.flinkinference.operators.InferenceFailure;
+import io.flinkinference.operators.InferenceFailure.Stage;
+import io.flinkinference.operators.InferenceRequest;
+import io.flinkinference.operators.InferenceResult;
+import io.flinkinference.operators.batching.BatchRow;
+import io.flinkinference.operators.engine.BatchRange;
+import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.operators.engine.InvalidInputException;
+import io.flinkinference.operators.engine.Tensor;
+import io.flinkinference.operators.engine.TensorValidator;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns {@link InferenceRequest}s into {@link InferenceResult}s exactly as the model's manifest
+ * says: images are decoded and preprocessed by its {@code preprocessing}, tensors are checked
+ * against its input, and outputs become top-k labels, CTC text or raw tensors by its
+ * {@code postprocessing}. Never guesses: a manifest without preprocessing takes tensors only.
+ */
+public final class ManifestTranslator implements InferenceTranslator<InferenceRequest, InferenceResult> {
+    private static final long serialVersionUID = 1L;
+
+    private transient Manifest manifest;
+    private transient String engineName;
+    private transient TensorSpec input;
+    private transient List<TensorSpec> inputs;
+    private transient ImagePreprocessor preprocessor;
+    private transient TopKDecoder topK;
+    private transient CtcDecoder ctc;
+    private transient String postOutput;
+
+    @Override
+    public void open(ModelVersion model, InferenceEngine engine) {
+        manifest = model.manifest();
+        engineName = engine.engineName();
+        inputs = engine.inputs();
+        input = inputs.get(0);
+        preprocessor = manifest.preprocessing() == null ? null : new ImagePreprocessor(manifest.preprocessing());
+        Postprocessing post = manifest.postprocessing() == null ? Postprocessing.raw() : manifest.postprocessing();
+        postOutput = post.output() != null ? post.output() : manifest.outputs().get(0).name();
+        switch (post.type()) {
+            case TOPK -> topK = new TopKDecoder(lines(model, post.labelsFile()), post.topK() == null ? 5 : post.topK());
+            case CTC -> ctc = new CtcDecoder(lines(model, post.alphabetFile()));
+            case RAW -> { }
+        }
+    }
+
+    private static List<String> lines(ModelVersion model, String file) {
+        return new String(model.readArtifact(file), StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Override
+    public Map<String, Tensor> preprocess(InferenceRequest request) throws BadInputException {
+        if (inputs.size() != 1) {
+            throw new BadInputException(Stage.PREPROCESS,
+                    manifest.name() + " takes " + inputs.size() + " inputs; requests carry one. Write a translator for it.");
+        }
+        Tensor tensor = switch (request.getEncoding() == null ? InferenceRequest.Encoding.IMAGE : request.getEncoding()) {
+            case IMAGE -> image(request);
+            case TENSOR_FLOAT32 -> tensor(request);
+        };
+        Map<String, Tensor> tensors = Map.of(input.name(), tensor);
+        try {
+            TensorValidator.validate(tensors, inputs, BatchRange.ANY);
+        } catch (InvalidInputException e) {
+            throw new BadInputException(Stage.PREPROCESS, e.getMessage(), e);
+        }
+        if (tensor.dim(0) != 1) {
+            throw new BadInputException(Stage.PREPROCESS, "A request holds one record (batch dimension 1), not " + tensor.dim(0) + ".");
+        }
+        return tensors;
+    }
+
+    private Tensor image(InferenceRequest request) throws BadInputException {
+        if (preprocessor == null) {
+            throw new BadInputException(Stage.PREPROCESS,
+                    "The manifest of " + manifest.name() + ":" + manifest.version()
+                            + " has no preprocessing, so it takes tensors, not images. Import it with --size to give it one.");
+        }
+        if (input.dtype() != DataType.FLOAT32) {
+            throw new BadInputException(Stage.PREPROCESS,
+                    manifest.name() + " takes " + input.dtype() + " input; image preprocessing produces float32.");
+        }
+        return preprocessor.batch(List.of(ImageDecoder.decode(request.getPayload())));
+    }
+
+    private static Tensor tensor(InferenceRequest request) throws BadInputException {
+        long[] shape = request.getShape();
+        if (shape == null || shape.length == 0) {
+            throw new BadInputException(Stage.DECODE, "A float32 tensor request needs its shape.");
+        }
+        long elements;
+        try {
+            elements = Tensor.elementCount(shape);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new BadInputException(Stage.DECODE, "Invalid tensor shape " + Arrays.toString(shape) + ".", e);
+        }
+        byte[] payload = request.getPayload() == null ? new byte[0] : request.getPayload();
+        if (payload.length != elements * 4) {
+            throw new BadInputException(Stage.DECODE,
+                    "The tensor payload has " + payload.length + " bytes; shape " + Arrays.toString(shape)
+                            + " of float32 needs " + elements * 4 + ".");
+        }
+        Tensor tensor = Tensor.allocate(DataType.FLOAT32, shape);
+        tensor.floats().put(ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+        return tensor;
+    }
+
+    @Override
+    public InferenceResult postprocess(InferenceRequest request, BatchRow row) throws BadInputException {
+        InferenceResult result = new InferenceResult();
+        result.setId(request.getId());
+        result.setModel(manifest.name());
+        result.setModelVersion(manifest.version());
+        result.setEngine(engineName);
+        result.setEventTimeMillis(request.getEventTimeMillis());
+        result.setBatchSize(row.batchSize());
+        result.setQueueMicros(row.queueNanos() / 1_000);
+        result.setInferenceMicros(row.inferenceNanos() / 1_000);
+        result.setMetadata(request.getMetadata() == null ? new HashMap<>() : request.getMetadata());
+        try {
+            if (topK != null) {
+                List<InferenceResult.Label> labels = new ArrayList<>();
+                for (TopKDecoder.Prediction p : topK.decode(row.output(postOutput), row.row())) {
+                    labels.add(new InferenceResult.Label(p.label(), p.classIndex(), p.score()));
+                }
+                result.setLabels(labels);
+            } else if (ctc != null) {
+                result.setText(ctc.decode(row.output(postOutput), row.row()));
+            } else {
+                List<InferenceResult.RawTensor> tensors = new ArrayList<>();
+                for (Map.Entry<String, Tensor> output : row.outputs().entrySet()) {
+                    if (output.getValue().dtype() == DataType.FLOAT32) {
+                        tensors.add(new InferenceResult.RawTensor(output.getKey(), row.rowShape(output.getKey()),
+                                row.rowFloats(output.getKey())));
+                    }
+                }
+                result.setTensors(tensors);
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new BadInputException(Stage.POSTPROCESS, e.getMessage(), e);
+        }
+        return result;
+    }
+
+    @Override
+    public InferenceFailure failure(InferenceRequest request, Stage stage, Throwable error) {
+        return InferenceFailure.of(request, stage, error);
+    }
+
+    @Override
+    public TypeInformation<InferenceResult> resultType() {
+        return TypeInformation.of(InferenceResult.class);
+    }
+}

@@ -1,0 +1,52 @@
+package io.flinkinference.operators.batching;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The batching policy on its own: when to cut, and how many. */
+class BatchingConfigTest {
+    private static final long MS = 1_000_000;
+
+    @Test
+    void cutsAtMaxBatchSizeRegardlessOfTheDelay() {
+        BatchingConfig config = new BatchingConfig(8, 10_000, null, 1);
+        assertThat(config.cutSize(8, 0)).isEqualTo(8);
+        assertThat(config.cutSize(20, 0)).isEqualTo(8);
+    }
+
+    @Test
+    void waitsForTheDelayThenTakesWhatIsQueued() {
+        BatchingConfig config = new BatchingConfig(8, 10_000, null, 1);
+        assertThat(config.cutSize(5, 9 * MS)).isZero();
+        assertThat(config.cutSize(5, 10 * MS)).isEqualTo(5);
+        assertThat(config.cutSize(0, 50 * MS)).isZero();
+    }
+
+    @Test
+    void cutsTheLargestPreferredSizeThatFitsAtOnce() {
+        BatchingConfig config = new BatchingConfig(32, 10_000, new int[] {16, 4, 8}, 1);
+        assertThat(config.cutSize(3, 0)).isZero();
+        assertThat(config.cutSize(4, 0)).isEqualTo(4);
+        assertThat(config.cutSize(7, 0)).isEqualTo(4);
+        assertThat(config.cutSize(15, 0)).isEqualTo(8);
+        assertThat(config.cutSize(31, 0)).isEqualTo(16);
+        assertThat(config.cutSize(40, 0)).isEqualTo(32);
+        assertThat(config.cutSize(3, 10 * MS)).isEqualTo(3);
+    }
+
+    @Test
+    void zeroDelaySendsWhateverIsQueued() {
+        assertThat(new BatchingConfig(8, 0, null, 1).cutSize(1, 0)).isEqualTo(1);
+    }
+
+    @Test
+    void rejectsInconsistentSettingsNamingThem() {
+        assertThatThrownBy(() -> new BatchingConfig(0, 0, null, 1)).hasMessageContaining("max batch size");
+        assertThatThrownBy(() -> new BatchingConfig(8, -1, null, 1)).hasMessageContaining("max queue delay");
+        assertThatThrownBy(() -> new BatchingConfig(8, 0, new int[] {16}, 1))
+                .hasMessageContaining("preferred batch size 16");
+        assertThatThrownBy(() -> new BatchingConfig(8, 0, null, 0)).hasMessageContaining("in-flight");
+    }
+}

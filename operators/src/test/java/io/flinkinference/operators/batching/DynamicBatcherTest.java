@@ -1,0 +1,137 @@
+package io.flinkinference.operators.batching;
+
+import io.flinkinference.modelstore.manifest.DataType;
+import io.flinkinference.modelstore.manifest.TensorSpec;
+import io.flinkinference.operators.engine.BatchRange;
+import io.flinkinference.operators.engine.EngineException;
+import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.operators.engine.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The batcher's own mechanics (stacking, padding, splitting, failure), on an engine that doubles
+ * its input and records the batches it sees. The real model runs in the harness and job tests.
+ */
+class DynamicBatcherTest {
+
+    @Test
+    void stacksRecordsAndGivesEachItsOwnRow() throws Exception {
+        DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(4, 1_000_000, null, 1), BatchListener.NONE)) {
+            List<CompletableFuture<BatchRow>> rows = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                rows.add(batcher.submit(Map.of("x", record(i))));
+            }
+            for (int i = 0; i < 4; i++) {
+                BatchRow row = rows.get(i).get(5, TimeUnit.SECONDS);
+                assertThat(row.batchSize()).isEqualTo(4);
+                assertThat(row.rowFloats("y")).containsExactly(2f * i, 2f * i + 2);
+                assertThat(row.rowShape("y")).containsExactly(1, 2);
+            }
+        }
+        assertThat(engine.batchSizes).containsExactly(4L);
+    }
+
+    @Test
+    void padsSmallBatchesUpToTheEnginesMinimum() throws Exception {
+        DoublingEngine engine = new DoublingEngine(new BatchRange(4, 8));
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), BatchListener.NONE)) {
+            CompletableFuture<BatchRow> a = batcher.submit(Map.of("x", record(1)));
+            CompletableFuture<BatchRow> b = batcher.submit(Map.of("x", record(2)));
+            assertThat(a.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(2f, 4f);
+            assertThat(b.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
+            assertThat(a.get().batchSize()).isEqualTo(2);
+        }
+        assertThat(engine.batchSizes).containsExactly(4L);
+    }
+
+    @Test
+    void anEngineFailureFailsEveryRecordOfTheBatch() {
+        DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
+        engine.failing = true;
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(2, 1_000_000, null, 1), BatchListener.NONE)) {
+            CompletableFuture<BatchRow> a = batcher.submit(Map.of("x", record(1)));
+            CompletableFuture<BatchRow> b = batcher.submit(Map.of("x", record(2)));
+            for (CompletableFuture<BatchRow> row : List.of(a, b)) {
+                assertThatThrownBy(() -> row.get(5, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(EngineException.class);
+            }
+        }
+    }
+
+    @Test
+    void refusesABatchSizeTheEngineCannotTake() {
+        assertThatThrownBy(() -> new DynamicBatcher("m", new DoublingEngine(new BatchRange(1, 8)),
+                new BatchingConfig(16, 0, null, 1), BatchListener.NONE))
+                .hasMessageContaining("max batch size 16 is more than fake accepts for m: [1, 8]");
+    }
+
+    private static Tensor record(int value) {
+        Tensor tensor = Tensor.allocate(DataType.FLOAT32, 1, 2);
+        tensor.floats().put(new float[] {value, value + 1});
+        return tensor;
+    }
+
+    /** Returns y = 2x and records the batch sizes it was given. */
+    private static final class DoublingEngine implements InferenceEngine {
+        final List<Long> batchSizes = new CopyOnWriteArrayList<>();
+        final BatchRange range;
+        volatile boolean failing;
+
+        DoublingEngine(BatchRange range) {
+            this.range = range;
+        }
+
+        @Override
+        public String engineName() {
+            return "fake";
+        }
+
+        @Override
+        public List<TensorSpec> inputs() {
+            return List.of(new TensorSpec("x", DataType.FLOAT32, List.of(-1L, 2L), null));
+        }
+
+        @Override
+        public List<TensorSpec> outputs() {
+            return List.of(new TensorSpec("y", DataType.FLOAT32, List.of(-1L, 2L), null));
+        }
+
+        @Override
+        public BatchRange batchRange() {
+            return range;
+        }
+
+        @Override
+        public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
+            if (failing) {
+                throw new EngineException("engine broke");
+            }
+            Tensor x = inputs.get("x");
+            batchSizes.add(x.dim(0));
+            Tensor y = Tensor.allocate(DataType.FLOAT32, x.shape());
+            FloatBuffer in = x.floats();
+            FloatBuffer out = y.floats();
+            for (int i = 0; i < in.capacity(); i++) {
+                out.put(i, 2 * in.get(i));
+            }
+            return Map.of("y", y);
+        }
+
+        @Override
+        public void close() {}
+    }
+}
