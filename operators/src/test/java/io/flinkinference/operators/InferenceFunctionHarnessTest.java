@@ -140,6 +140,28 @@ class InferenceFunctionHarnessTest {
                 "inflight-7", "inflight-8", "inflight-9", "new-0", "new-1");
     }
 
+    @Test
+    void aRecordWithoutAResultInTimeBecomesATimeoutFailure() throws Exception {
+        Inference<InferenceRequest, InferenceResult> inference = Inference.builder()
+                .modelStore(TestModels.store().root()).model("ppocr-cls")
+                .maxBatchSize(8).maxQueueDelay(Duration.ofHours(1)).timeout(Duration.ofSeconds(2)).build();
+        try (OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness = harness(inference)) {
+            harness.open();
+            harness.processElement(TestRequests.tensor("late", 192), 0L);
+            harness.setProcessingTime(2_001); // the harness's clock drives Flink's async timeout
+            harness.endInput(); // returns once the timed-out record has been emitted
+
+            List<Either<InferenceFailure, InferenceResult>> outputs = harness.extractOutputValues();
+            assertThat(outputs).singleElement().satisfies(out -> {
+                assertThat(out.isLeft()).isTrue();
+                assertThat(out.left().getId()).isEqualTo("late");
+                assertThat(out.left().getStage()).isEqualTo(InferenceFailure.Stage.TIMEOUT);
+                assertThat(out.left().getReason()).contains("inference.timeout");
+                assertThat(out.left().getPayload()).isNotEmpty();
+            });
+        }
+    }
+
     /** One wide record first, then four narrow ones: the narrow batch fills at once and overtakes it. */
     private static List<InferenceRequest> outOfOrderWorkload() {
         List<InferenceRequest> requests = new ArrayList<>();

@@ -68,6 +68,9 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             if (threads > 0) {
                 sessionOptions.setIntraOpNumThreads(threads);
             }
+            if (!options.get(OnnxRuntimeOptions.ALLOW_SPINNING)) {
+                sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             sessionOptions.setOptimizationLevel(toOrt(options.get(OnnxRuntimeOptions.OPTIMIZATION_LEVEL)));
             long start = System.nanoTime();
             OrtSession session = environment.createSession(bytes, sessionOptions);

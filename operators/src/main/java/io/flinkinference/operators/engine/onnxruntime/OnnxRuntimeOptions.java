@@ -23,6 +23,17 @@ public final class OnnxRuntimeOptions {
                                     + "one per physical core). With several task slots per TaskManager, "
                                     + "set it to cores / slots so that slots do not fight over cores.");
 
+    public static final ConfigOption<Boolean> ALLOW_SPINNING =
+            ConfigOptions.key("onnxruntime.allow-spinning")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Whether ONNX Runtime's intra-op threads spin while waiting for work (ONNX Runtime's "
+                                    + "own default is true). Off by default here: between batches the spinning "
+                                    + "threads take the cores that Flink's task threads need to decode and queue "
+                                    + "the next records; on 2 cores this cost 30-60% of the function's throughput "
+                                    + "(docs/BENCHMARKS.md). Turn it on for a TaskManager with cores to spare.");
+
     public static final ConfigOption<OptimizationLevel> OPTIMIZATION_LEVEL =
             ConfigOptions.key("onnxruntime.optimization-level")
                     .enumType(OptimizationLevel.class)
