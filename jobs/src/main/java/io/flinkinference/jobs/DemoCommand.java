@@ -22,7 +22,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,8 +66,7 @@ final class DemoCommand implements Callable<Integer> {
 
         Manifest manifest = model.manifest();
         ImagePreprocessor preprocessor = new ImagePreprocessor(manifest.preprocessing());
-        List<String> labels = new String(model.readArtifact(manifest.postprocessing().labelsFile()),
-                StandardCharsets.UTF_8).lines().toList();
+        List<String> labels = model.readLines(manifest.postprocessing().labelsFile());
         TopKDecoder topK = new TopKDecoder(labels, 1);
         List<Sample> samples = new TextLineImages(seed != null ? seed : System.nanoTime()).samples(records);
 

@@ -61,6 +61,11 @@ public final class ModelVersion {
         return bytes;
     }
 
+    /** Reads a UTF-8 text file of this version (labels, alphabet) as lines, checked. */
+    public java.util.List<String> readLines(String fileName) {
+        return new String(readArtifact(fileName), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+
     /** Reads the main model file (the manifest's {@code artifact}), checked. */
     public byte[] readModel() {
         return readArtifact(manifest.artifact());

@@ -19,7 +19,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -54,14 +53,10 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
         Postprocessing post = manifest.postprocessing() == null ? Postprocessing.raw() : manifest.postprocessing();
         postOutput = post.output() != null ? post.output() : manifest.outputs().get(0).name();
         switch (post.type()) {
-            case TOPK -> topK = new TopKDecoder(lines(model, post.labelsFile()), post.topK() == null ? 5 : post.topK());
-            case CTC -> ctc = new CtcDecoder(lines(model, post.alphabetFile()));
+            case TOPK -> topK = new TopKDecoder(model.readLines(post.labelsFile()), post.topK() == null ? 5 : post.topK());
+            case CTC -> ctc = new CtcDecoder(model.readLines(post.alphabetFile()));
             case RAW -> { }
         }
-    }
-
-    private static List<String> lines(ModelVersion model, String file) {
-        return new String(model.readArtifact(file), StandardCharsets.UTF_8).lines().toList();
     }
 
     @Override

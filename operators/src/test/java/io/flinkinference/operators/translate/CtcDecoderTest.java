@@ -13,7 +13,6 @@ import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Font;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +33,7 @@ class CtcDecoderTest {
     @Test
     void readsARenderedLineWithTheRealRecognizer() {
         ModelVersion model = TestModels.store().resolve(ModelRef.latest(PaddleOcrModels.RECOGNIZER));
-        List<String> alphabet = new String(model.readArtifact("ppocr_keys_v1.txt"), StandardCharsets.UTF_8).lines().toList();
+        List<String> alphabet = model.readLines("ppocr_keys_v1.txt");
         ImagePreprocessor preprocessor = new ImagePreprocessor(model.manifest().preprocessing());
         Tensor input = preprocessor.batch(List.of(TextLineImages.render("Flink 2026", new Font(Font.SANS_SERIF, Font.PLAIN, 32))));
 

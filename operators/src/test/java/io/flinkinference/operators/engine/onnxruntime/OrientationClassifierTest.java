@@ -13,7 +13,6 @@ import io.flinkinference.operators.translate.TopKDecoder;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +29,7 @@ class OrientationClassifierTest {
         ModelVersion model = TestModels.classifier();
         Manifest manifest = model.manifest();
         ImagePreprocessor preprocessor = new ImagePreprocessor(manifest.preprocessing());
-        List<String> labels = new String(model.readArtifact(manifest.postprocessing().labelsFile()),
-                StandardCharsets.UTF_8).lines().toList();
+        List<String> labels = model.readLines(manifest.postprocessing().labelsFile());
         TopKDecoder topK = new TopKDecoder(labels, 1);
         long seed = System.nanoTime();
         List<Sample> samples = new TextLineImages(seed).samples(200);
