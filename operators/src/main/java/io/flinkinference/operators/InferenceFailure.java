@@ -11,6 +11,8 @@ import java.util.Map;
 public class InferenceFailure {
     /** Where a record failed. */
     public enum Stage {
+        /** The record could not be read from its source (for example a message that is not valid Avro). */
+        DESERIALIZE,
         /** The payload is not an image or tensor that can be read. */
         DECODE,
         /** The decoded input does not fit the model (shape, dtype, size). */

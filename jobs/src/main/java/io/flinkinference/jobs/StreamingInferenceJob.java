@@ -1,0 +1,176 @@
+package io.flinkinference.jobs;
+
+import io.flinkinference.jobs.kafka.DeadLetterSerializer;
+import io.flinkinference.jobs.kafka.ImageRecordDeserializer;
+import io.flinkinference.jobs.kafka.ResultSerializer;
+import io.flinkinference.jobs.kafka.RouteUnreadable;
+import io.flinkinference.modelstore.ModelRef;
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.operators.Inference;
+import io.flinkinference.operators.InferenceFailure;
+import io.flinkinference.operators.InferenceOptions;
+import io.flinkinference.operators.InferenceRequest;
+import io.flinkinference.operators.InferenceResult;
+import io.flinkinference.operators.InferenceStreams;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The streaming job: Kafka (Avro {@code ImageRecord}) -> decode and preprocess -> batching inference
+ * -> postprocess -> Kafka (Avro {@code InferenceResult}); every record that fails at any step goes
+ * to the dead-letter topic (Avro {@code DeadLetter}) and the job goes on.
+ */
+public final class StreamingInferenceJob {
+    private StreamingInferenceJob() {}
+
+    /**
+     * Everything the job needs.
+     *
+     * @param inference the {@code inference.*} settings (model, store, engine, batching)
+     * @param kafka extra Kafka client properties (SASL, SSL, ...), for source and sinks alike
+     * @param bounded stop at the offsets that are latest when the job starts (backfills, tests)
+     */
+    public record Settings(
+            String bootstrapServers,
+            String inputTopic,
+            String outputTopic,
+            String deadLetterTopic,
+            String groupId,
+            Configuration inference,
+            Properties kafka,
+            DeliveryGuarantee deliveryGuarantee,
+            Duration checkpointInterval,
+            int parallelism,
+            boolean bounded) {
+
+        public String model() {
+            return inference.get(InferenceOptions.MODEL);
+        }
+    }
+
+    /**
+     * Fails fast, before anything is submitted, when the brokers cannot be reached, a topic is
+     * missing or the model is not in the store, with a message that says which and how to fix it.
+     */
+    public static void preflight(Settings settings) {
+        String model = settings.model();
+        if (model == null) {
+            throw new IllegalArgumentException("No model given: pass --model NAME[:VERSION].");
+        }
+        URI store = settings.inference().getOptional(InferenceOptions.MODEL_STORE).map(URI::create)
+                .orElseGet(ModelStore::defaultRoot);
+        ModelStore.open(store).resolve(ModelRef.parse(model));
+
+        Properties admin = new Properties();
+        admin.putAll(settings.kafka());
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        try (Admin client = Admin.create(admin)) {
+            try {
+                client.describeCluster().nodes().get(15, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("Cannot reach Kafka at " + settings.bootstrapServers()
+                        + " within 15 s. Check --bootstrap-servers and, for secured clusters, the security "
+                        + "settings passed with --kafka-property.", e);
+            }
+            Set<String> missing = new TreeSet<>();
+            for (String topic : List.of(settings.inputTopic(), settings.outputTopic(), settings.deadLetterTopic())) {
+                try {
+                    client.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                        missing.add(topic);
+                    } else {
+                        throw new IllegalStateException("Cannot describe topic '" + topic + "': " + e.getCause().getMessage(), e);
+                    }
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not answer for topic '"
+                            + topic + "' within 15 s.", e);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("Topic(s) " + missing + " do not exist on " + settings.bootstrapServers()
+                        + ". Create them first, e.g. kafka-topics.sh --bootstrap-server " + settings.bootstrapServers()
+                        + " --create --topic " + missing.iterator().next() + " --partitions 4.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking Kafka", e);
+        }
+    }
+
+    /** Adds the job's operators to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, Settings settings) {
+        env.setParallelism(settings.parallelism());
+        env.enableCheckpointing(settings.checkpointInterval().toMillis());
+
+        KafkaSourceBuilder<InferenceRequest> source = KafkaSource.<InferenceRequest>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setTopics(settings.inputTopic())
+                .setGroupId(settings.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new ImageRecordDeserializer())
+                .setProperties(settings.kafka());
+        if (settings.bounded()) {
+            source.setBounded(OffsetsInitializer.latest());
+        }
+        if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            // Results of uncommitted transactions must stay invisible to this job's own reader too.
+            source.setProperty("isolation.level", "read_committed");
+        }
+        SingleOutputStreamOperator<InferenceRequest> readable = env
+                .fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kafka " + settings.inputTopic())
+                .uid("kafka-source")
+                .process(new RouteUnreadable())
+                .name("route unreadable messages")
+                .uid("route-unreadable");
+
+        InferenceStreams<InferenceResult> out = Inference.builder().configure(settings.inference()).build().apply(readable);
+
+        out.results().sinkTo(sink(settings, new ResultSerializer(settings.outputTopic()), "results"))
+                .name("kafka " + settings.outputTopic()).uid("kafka-results");
+        DataStream<InferenceFailure> failures = out.failures().union(readable.getSideOutput(RouteUnreadable.UNREADABLE));
+        failures.sinkTo(sink(settings, new DeadLetterSerializer(settings.deadLetterTopic()), "dead-letters"))
+                .name("kafka " + settings.deadLetterTopic()).uid("kafka-dead-letters");
+    }
+
+    private static <T> KafkaSink<T> sink(Settings settings,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, String name) {
+        Properties producer = new Properties();
+        producer.putAll(settings.kafka());
+        if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            // Below the broker's default transaction.max.timeout.ms (15 min), above any checkpoint interval we allow.
+            producer.putIfAbsent("transaction.timeout.ms", "600000");
+        }
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(settings.deliveryGuarantee())
+                .setTransactionalIdPrefix(settings.groupId() + "-" + name)
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+}
