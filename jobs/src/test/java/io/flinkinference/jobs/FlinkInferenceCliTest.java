@@ -19,17 +19,19 @@ class FlinkInferenceCliTest {
     }
 
     @Test
-    void theDemoClassifiesRenderedLinesWithTheRealModel() {
+    void theDemoStreamsThroughKafkaAndFlinkAndSummarizes() {
         String store = System.getProperty("flinkinference.test.store", "target/test-model-store");
 
-        assertThat(run("demo", "--records", "12", "--seed", "7", "--store", store)).isZero();
+        assertThat(run("demo", "--records", "120", "--rate", "60", "--corrupt-every", "20", "--seed", "7", "--store", store))
+                .as(out.toString()).isZero();
 
         String output = out.toString();
-        assertThat(output).contains("ppocr-cls").contains("verified");
-        String summary = output.lines().reduce((a, b) -> b).orElseThrow();
-        assertThat(summary).startsWith("summary: records=12 correct=");
-        int correct = Integer.parseInt(summary.replaceAll(".*correct=(\\d+).*", "$1"));
-        assertThat(correct).isGreaterThanOrEqualTo(11);
+        assertThat(output).contains("Starting a Kafka broker").contains("Flink MiniCluster").contains("warm-up");
+        String summary = output.lines().filter(l -> l.startsWith("summary: ")).findFirst().orElseThrow();
+        assertThat(summary).matches("summary: records=120 results=114 dead_letters=6 accuracy=\\d+\\.\\d% "
+                + "throughput=\\d+/s p50_ms=\\d+ p99_ms=\\d+");
+        double accuracy = Double.parseDouble(summary.replaceAll(".*accuracy=([0-9.]+)%.*", "$1"));
+        assertThat(accuracy).isGreaterThanOrEqualTo(95.0);
     }
 
     @Test
