@@ -3,6 +3,7 @@ package io.flinkinference.jobs;
 import io.flinkinference.avro.DeadLetter;
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.InferenceResult;
+import io.flinkinference.jobs.cli.DurationConverter;
 import io.flinkinference.jobs.kafka.EmbeddedKafka;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.OutputReader;

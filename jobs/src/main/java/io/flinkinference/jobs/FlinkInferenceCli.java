@@ -13,7 +13,8 @@ import picocli.CommandLine.HelpCommand;
                 + "TensorRT on GPUs or ONNX Runtime on CPUs, results out through Kafka.",
         mixinStandardHelpOptions = true,
         versionProvider = FlinkInferenceCli.Version.class,
-        subcommands = {ModelsCommand.class, DemoCommand.class, HelpCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class, ModelsCommand.class,
+            HelpCommand.class},
         footer = {
             "",
             "Start with:  flink-inference demo",

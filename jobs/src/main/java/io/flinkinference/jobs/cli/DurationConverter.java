@@ -1,4 +1,4 @@
-package io.flinkinference.jobs;
+package io.flinkinference.jobs.cli;
 
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.ITypeConverter;

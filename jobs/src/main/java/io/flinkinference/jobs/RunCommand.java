@@ -1,0 +1,190 @@
+package io.flinkinference.jobs;
+
+import io.flinkinference.jobs.cli.DurationConverter;
+import io.flinkinference.jobs.cli.KafkaOptions;
+import io.flinkinference.operators.InferenceOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code flink-inference run}: the streaming job, on a local MiniCluster (default), on a remote
+ * cluster ({@code --jobmanager}), or inside {@code flink run}, which hands the job its own
+ * environment ({@link StreamingJobMain} is the job jar's entry point).
+ */
+@Command(
+        name = "run",
+        description = {
+            "Run the streaming inference job: images (Avro ImageRecord) from --input-topic, results (Avro "
+                    + "InferenceResult) to --output-topic, failures (Avro DeadLetter) to --dead-letter-topic.",
+            "Without --jobmanager it runs on a local Flink MiniCluster until stopped (Ctrl-C) or, with "
+                    + "--bounded, until the input read at start is done."
+        },
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        footer = {
+            "",
+            "Properties file (--config): inference.* keys as in the options above (inference.model, "
+                    + "inference.batch.max-size, inference.batch.max-queue-delay, ...), engine keys "
+                    + "(onnxruntime.intra-op-threads, ...) and kafka.* keys passed to every Kafka client "
+                    + "without the prefix. Command-line options win over the file.",
+            "",
+            "Examples:",
+            "  flink-inference run -b localhost:9092 --model ppocr-cls",
+            "  flink-inference run -b broker:9093 --model ppocr-cls:3 --delivery-guarantee exactly-once \\",
+            "      --kafka-property security.protocol=SASL_SSL --jobmanager flink-jm:8081",
+            "  flink run jobs/target/flink-inference-job.jar -b broker:9092 --model ppocr-cls   # on a Flink cluster"
+        })
+public final class RunCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--input-topic", defaultValue = "images", description = "Topic of the images (default ${DEFAULT-VALUE}).")
+    String inputTopic;
+
+    @Option(names = "--output-topic", defaultValue = "results", description = "Topic of the results (default ${DEFAULT-VALUE}).")
+    String outputTopic;
+
+    @Option(names = "--dead-letter-topic", defaultValue = "dead-letters", description = "Topic of the failures (default ${DEFAULT-VALUE}).")
+    String deadLetterTopic;
+
+    @Option(names = "--group-id", defaultValue = "flink-inference", description = "Kafka consumer group, also the prefix of transactional ids (default ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--model", description = "Model to run: NAME, NAME:latest or NAME:VERSION (inference.model).")
+    String model;
+
+    @Option(names = "--store", paramLabel = "URI", description = "Model store URI (inference.model-store); default $FLINK_INFERENCE_STORE or ~/.flink-inference/models.")
+    String store;
+
+    @Option(names = "--engine", description = "onnxruntime (CPU, default) or tensorrt (GPU) (inference.engine).")
+    String engine;
+
+    @Option(names = "--max-batch-size", description = "Most records per batch (inference.batch.max-size, default 32).")
+    Integer maxBatchSize;
+
+    @Option(names = "--max-queue-delay", converter = DurationConverter.class,
+            description = "Longest wait for a batch to fill, e.g. 500us, 5ms (inference.batch.max-queue-delay, default 5ms).")
+    Duration maxQueueDelay;
+
+    @Option(names = "--preferred-batch-sizes", split = ",", description = "Batch sizes cut without waiting, e.g. 8,16,32 (inference.batch.preferred-sizes).")
+    List<Integer> preferredBatchSizes;
+
+    @Option(names = "--max-inflight", description = "Batches running at once per subtask (inference.batch.max-inflight, default 2).")
+    Integer maxInflight;
+
+    @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--delivery-guarantee", defaultValue = "at-least-once",
+            description = "at-least-once (default) or exactly-once (Kafka transactions; read the output with isolation.level=read_committed).")
+    String deliveryGuarantee;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Checkpoint interval; with exactly-once, output becomes visible at each checkpoint (default ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with inference.*, engine and kafka.* keys.")
+    Path config;
+
+    @Option(names = "--bounded", description = "Stop at the input offsets that are latest when the job starts.")
+    boolean bounded;
+
+    @Option(names = "--jobmanager", paramLabel = "HOST:PORT", description = "Submit to this Flink cluster (REST port) instead of running locally; needs the job jar (mvn package builds jobs/target/flink-inference-job.jar).")
+    String jobManager;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        StreamingInferenceJob.Settings settings = settings();
+        StreamingInferenceJob.preflight(settings);
+        StreamExecutionEnvironment env = jobManager == null
+                ? StreamExecutionEnvironment.getExecutionEnvironment()
+                : remote(jobManager);
+        StreamingInferenceJob.build(env, settings);
+        var out = spec.commandLine().getOut();
+        JobClient job = env.executeAsync("flink-inference " + settings.model() + " " + inputTopic + " -> " + outputTopic);
+        out.println("Submitted job " + job.getJobID() + ": " + inputTopic + " -> " + settings.model() + " -> " + outputTopic
+                + " (dead letters: " + deadLetterTopic + ")");
+        if (jobManager != null) {
+            out.println("It runs on " + jobManager + "; follow it in the Flink web UI there.");
+            return 0;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> job.cancel().join()));
+        out.println(bounded ? "Running until the input read at start is done ..." : "Running; stop with Ctrl-C.");
+        out.flush();
+        job.getJobExecutionResult().get();
+        out.println("Job finished.");
+        return 0;
+    }
+
+    StreamingInferenceJob.Settings settings() throws IOException {
+        Configuration inference = new Configuration();
+        Properties kafkaProps = new Properties();
+        if (config != null) {
+            Properties file = new Properties();
+            try (Reader reader = Files.newBufferedReader(config)) {
+                file.load(reader);
+            }
+            for (String key : file.stringPropertyNames()) {
+                if (key.startsWith("kafka.")) {
+                    kafkaProps.put(key.substring("kafka.".length()), file.getProperty(key));
+                } else {
+                    inference.setString(key, file.getProperty(key));
+                }
+            }
+        }
+        kafkaProps.putAll(kafka.clientProperties());
+        set(inference, InferenceOptions.MODEL, model);
+        set(inference, InferenceOptions.MODEL_STORE, store);
+        set(inference, InferenceOptions.ENGINE, engine);
+        set(inference, InferenceOptions.MAX_BATCH_SIZE, maxBatchSize);
+        set(inference, InferenceOptions.MAX_QUEUE_DELAY, maxQueueDelay);
+        set(inference, InferenceOptions.PREFERRED_BATCH_SIZES, preferredBatchSizes);
+        set(inference, InferenceOptions.MAX_INFLIGHT_BATCHES, maxInflight);
+        if (inference.getOptional(InferenceOptions.MODEL).isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "No model given: pass --model NAME[:VERSION] (or inference.model in --config).");
+        }
+        DeliveryGuarantee guarantee = switch (deliveryGuarantee.toLowerCase()) {
+            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            default -> throw new ParameterException(spec.commandLine(),
+                    "--delivery-guarantee must be at-least-once or exactly-once, not " + deliveryGuarantee);
+        };
+        return new StreamingInferenceJob.Settings(kafka.bootstrapServers, inputTopic, outputTopic, deadLetterTopic, groupId,
+                inference, kafkaProps, guarantee, checkpointInterval, parallelism, bounded);
+    }
+
+    private static <T> void set(Configuration config, org.apache.flink.configuration.ConfigOption<T> option, T value) {
+        if (value != null) {
+            config.set(option, value);
+        }
+    }
+
+    private static StreamExecutionEnvironment remote(String jobManager) {
+        String[] hostPort = jobManager.split(":");
+        if (hostPort.length != 2) {
+            throw new IllegalArgumentException("--jobmanager must be HOST:PORT (the REST port, usually 8081), not " + jobManager);
+        }
+        Path jar = JobJar.locate();
+        return StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], Integer.parseInt(hostPort[1]), jar.toString());
+    }
+}
