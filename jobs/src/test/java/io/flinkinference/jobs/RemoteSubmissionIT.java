@@ -1,0 +1,116 @@
+package io.flinkinference.jobs;
+
+import io.flinkinference.avro.ImageEncoding;
+import io.flinkinference.avro.InferenceResult;
+import io.flinkinference.jobs.kafka.EmbeddedKafka;
+import io.flinkinference.jobs.kafka.ImageProducer;
+import io.flinkinference.jobs.kafka.OutputReader;
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.fetch.PaddleOcrModels;
+import io.flinkinference.operators.samples.TextLineImages;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code run --jobmanager}: the job jar (jobs/target/flink-inference-job.jar) is submitted over REST
+ * to a running Flink cluster and the job answers through Kafka. The cluster runs in this test's JVM,
+ * whose class path already holds Kafka and Avro, so it resolves classes parent-first; a real cluster
+ * has only Flink on its class path and takes them from the jar, whose contents
+ * {@link #theJobJarCarriesWhatAClusterLacks} checks.
+ */
+class RemoteSubmissionIT {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(parentFirst()).build());
+
+    private static Configuration parentFirst() {
+        Configuration config = new Configuration();
+        config.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
+        return config;
+    }
+
+    @Test
+    void theJobJarCarriesWhatAClusterLacks() throws Exception {
+        try (JarFile jar = new JarFile(JobJar.locate().toFile())) {
+            assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(StreamingJobMain.class.getName());
+            for (String needed : List.of("io/flinkinference/jobs/StreamingInferenceJob.class",
+                    "io/flinkinference/operators/InferenceFunction.class",
+                    "io/flinkinference/modelstore/ModelStore.class",
+                    "org/apache/flink/connector/kafka/source/KafkaSource.class",
+                    "org/apache/flink/connector/base/DeliveryGuarantee.class",
+                    "org/apache/kafka/clients/consumer/KafkaConsumer.class",
+                    "org/apache/avro/Schema.class",
+                    "ai/onnxruntime/OrtSession.class",
+                    "ai/onnxruntime/native/linux-x64/libonnxruntime.so",
+                    "META-INF/services/io.flinkinference.operators.engine.EngineProvider")) {
+                assertThat(jar.getEntry(needed)).as(needed).isNotNull();
+            }
+            for (String clusterOwn : List.of("org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class",
+                    "org/apache/flink/runtime/minicluster/MiniCluster.class", "kafka/server/KafkaRaftServer.class")) {
+                assertThat(jar.getEntry(clusterOwn)).as(clusterOwn).isNull();
+            }
+        }
+    }
+
+    @Test
+    void theJobJarRunsOnACluster(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        String store = ModelStore.open(System.getProperty("flinkinference.test.store", "target/test-model-store")).root().toString();
+        PaddleOcrModels.fetchInto(ModelStore.open(store), line -> { });
+        URI rest = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
+        // The extension makes its test environment the default; a user's client has no such context.
+        TestStreamEnvironment.unsetAsContext();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(1, "images", "results", "dead-letters");
+            try (ImageProducer producer = new ImageProducer(kafka.bootstrapServers(), "images", new Properties())) {
+                for (int i = 0; i < 10; i++) {
+                    ByteArrayOutputStream png = new ByteArrayOutputStream();
+                    ImageIO.write(new TextLineImages(i).sample(false).image(), "png", png);
+                    producer.send(ImageProducer.image("remote-" + i, png.toByteArray(), ImageEncoding.PNG, Map.of()));
+                }
+            }
+
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine cli = FlinkInferenceCli.commandLine();
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(err, true));
+            int status = cli.execute("run", "-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--store", store,
+                    "--bounded", "--jobmanager", rest.getHost() + ":" + rest.getPort());
+
+            assertThat(status).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("Submitted job").contains("It runs on " + rest.getHost());
+            List<InferenceResult> results = new ArrayList<>();
+            try (OutputReader reader = new OutputReader(kafka.bootstrapServers(), "results", "dead-letters", new Properties())) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (results.size() < 10 && System.nanoTime() < deadline) {
+                    results.addAll(reader.poll(Duration.ofMillis(500)).results());
+                }
+            }
+            assertThat(results).hasSize(10).allSatisfy(r -> assertThat(r.getLabels().get(0).getLabel()).isEqualTo("0"));
+        }
+    }
+}
