@@ -14,6 +14,7 @@ import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.FileSystem.WriteMode;
 import org.apache.flink.core.fs.Path;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,6 +50,7 @@ public final class ModelStore {
     public static final String STORE_ENV = "FLINK_INFERENCE_STORE";
 
     private static final int PUBLISH_ATTEMPTS = 5;
+    private static final int LIST_ATTEMPTS = 5;
 
     private final URI root;
     private final FileSystem fs;
@@ -298,14 +300,21 @@ public final class ModelStore {
     }
 
     private List<FileStatus> list(Path dir) {
-        try {
-            if (!fs.exists(dir)) {
-                return List.of();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!fs.exists(dir)) {
+                    return List.of();
+                }
+                FileStatus[] statuses = fs.listStatus(dir);
+                return statuses == null ? List.of() : Arrays.asList(statuses);
+            } catch (FileNotFoundException e) {
+                // A publisher removed its staging folder while we listed; the listing is simply stale.
+                if (attempt == LIST_ATTEMPTS) {
+                    throw new UncheckedIOException("Cannot list " + dir + ": entries kept vanishing", e);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot list " + dir, e);
             }
-            FileStatus[] statuses = fs.listStatus(dir);
-            return statuses == null ? List.of() : Arrays.asList(statuses);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + dir, e);
         }
     }
 
