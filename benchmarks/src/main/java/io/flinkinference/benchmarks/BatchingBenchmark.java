@@ -107,11 +107,11 @@ public final class BatchingBenchmark {
         line(report, "\n## Side by side, " + rounds + " interleaved rounds (medians; ratios are medians of per-round ratios)\n\n"
                 + "| variant | records/s | vs raw batch " + bestBatch + " | vs raw batch 1 |\n| --- | ---: | ---: | ---: |");
         for (int v = 0; v < names.length; v++) {
-            line(report, String.format("| %s | %.0f | %.0f%% | %.2fx |", names[v], median(rates[v]),
-                    100 * median(ratio(rates[v], rates[0])), median(ratio(rates[v], rates[1]))));
+            line(report, String.format("| %s | %.0f | %.0f%% | %.2fx |", names[v], Medians.of(rates[v]),
+                    100 * Medians.of(ratio(rates[v], rates[0])), Medians.of(ratio(rates[v], rates[1]))));
         }
 
-        double p1 = median(rates[2]);
+        double p1 = Medians.of(rates[2]);
         int offered = (int) Math.max(10, p1 / 2);
         line(report, "\n## Latency at a fixed offered load of " + offered + " records/s (half the parallelism-1 throughput)\n\n"
                 + "| max queue delay | results | p50 ms | p99 ms |\n| ---: | ---: | ---: | ---: |");
@@ -147,13 +147,6 @@ public final class BatchingBenchmark {
             ratios[i] = a[i] / b[i];
         }
         return ratios;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double rawEngine(InferenceEngine engine, List<byte[]> payloads, int batch, int seconds) {

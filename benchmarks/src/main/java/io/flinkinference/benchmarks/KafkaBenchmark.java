@@ -23,8 +23,6 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import javax.imageio.ImageIO;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,9 +60,7 @@ public final class KafkaBenchmark {
         PaddleOcrModels.fetchInto(store, line -> { });
         List<byte[]> pngs = new ArrayList<>();
         for (TextLineImages.Sample sample : new TextLineImages(11).samples(POOL)) {
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            ImageIO.write(sample.image(), "png", png);
-            pngs.add(png.toByteArray());
+            pngs.add(sample.png());
         }
         double[] alone = new double[rounds];
         double[] kafka = new double[rounds];
@@ -88,7 +84,7 @@ public final class KafkaBenchmark {
         for (int i = 0; i < rounds; i++) {
             report.append(String.format("| %d | %.0f | %.0f | %.0f%% |%n", i + 1, alone[i], kafka[i], 100 * ratios[i]));
         }
-        report.append(String.format("| median | %.0f | %.0f | %.0f%% |%n", median(alone), median(kafka), 100 * median(ratios)));
+        report.append(String.format("| median | %.0f | %.0f | %.0f%% |%n", Medians.of(alone), Medians.of(kafka), 100 * Medians.of(ratios)));
         System.out.println(report);
         Path out = Path.of("benchmarks/target/results/kafka.md");
         Files.createDirectories(out.getParent());
@@ -160,12 +156,6 @@ public final class KafkaBenchmark {
 
     private static double steadyRate() {
         return (expected - expected / 10) / ((LAST.get() - STEADY_START.get()) / 1e9);
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     /** Counts results as they arrive (the MiniCluster runs in this JVM). */

@@ -24,11 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import javax.imageio.ImageIO;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -173,7 +170,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             throws IOException {
         out.println("      waiting for the job to answer a first (warm-up) record ...");
         try (ImageProducer producer = new ImageProducer(bootstrap, INPUT, new Properties())) {
-            producer.send(ImageProducer.image(WARM_UP_ID, png(sample), ImageEncoding.PNG, Map.of()));
+            producer.send(ImageProducer.image(WARM_UP_ID, sample.png(), ImageEncoding.PNG, Map.of()));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
@@ -197,7 +194,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** Renders and sends the images; every {@code corruptEvery}-th one is broken on purpose. */
     private void produce(String bootstrap, List<TextLineImages.Sample> samples, int total, AtomicInteger sent,
             AtomicReference<Throwable> error) {
-        List<byte[]> pngs = samples.stream().map(DemoCommand::png).toList();
+        List<byte[]> pngs = samples.stream().map(TextLineImages.Sample::png).toList();
         long interval = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
         long next = System.nanoTime();
         try (ImageProducer producer = new ImageProducer(bootstrap, INPUT, new Properties())) {
@@ -222,16 +219,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             producer.flush();
         } catch (Throwable t) {
             error.set(t);
-        }
-    }
-
-    private static byte[] png(TextLineImages.Sample sample) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ImageIO.write(sample.image(), "png", bytes);
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -22,8 +22,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.imageio.ImageIO;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,9 +102,7 @@ class ExactlyOnceTest {
         try (ImageProducer producer = new ImageProducer(bootstrap, "eo-images", new Properties())) {
             TextLineImages lines = new TextLineImages(3);
             for (int i = 0; i < IMAGES; i++) {
-                ByteArrayOutputStream png = new ByteArrayOutputStream();
-                ImageIO.write(lines.sample(i % 2 == 0).image(), "png", png);
-                producer.send(ImageProducer.image("eo-" + i, png.toByteArray(), ImageEncoding.PNG, Map.of()));
+                producer.send(ImageProducer.image("eo-" + i, lines.sample(i % 2 == 0).png(), ImageEncoding.PNG, Map.of()));
                 Thread.sleep(10); // about 100 images/s, so that the failure happens mid-stream
             }
             producer.flush();

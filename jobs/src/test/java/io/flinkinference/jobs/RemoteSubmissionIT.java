@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
-import javax.imageio.ImageIO;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -87,9 +85,7 @@ class RemoteSubmissionIT {
             kafka.createTopics(1, "images", "results", "dead-letters");
             try (ImageProducer producer = new ImageProducer(kafka.bootstrapServers(), "images", new Properties())) {
                 for (int i = 0; i < 10; i++) {
-                    ByteArrayOutputStream png = new ByteArrayOutputStream();
-                    ImageIO.write(new TextLineImages(i).sample(false).image(), "png", png);
-                    producer.send(ImageProducer.image("remote-" + i, png.toByteArray(), ImageEncoding.PNG, Map.of()));
+                    producer.send(ImageProducer.image("remote-" + i, new TextLineImages(i).sample(false).png(), ImageEncoding.PNG, Map.of()));
                 }
             }
 

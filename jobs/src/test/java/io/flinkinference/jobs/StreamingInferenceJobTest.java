@@ -21,8 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.imageio.ImageIO;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,10 +64,10 @@ class StreamingInferenceJobTest {
         try (ImageProducer producer = new ImageProducer(kafka.bootstrapServers(), "e2e-images", new Properties())) {
             for (int i = 0; i < IMAGES; i++) {
                 TextLineImages.Sample sample = new TextLineImages(1000 + i).sample(i % 2 == 1);
-                producer.send(ImageProducer.image("img-" + i, png(sample), ImageEncoding.PNG,
+                producer.send(ImageProducer.image("img-" + i, sample.png(), ImageEncoding.PNG,
                         Map.of("truth", sample.orientationLabel())));
             }
-            byte[] good = png(new TextLineImages(5).sample(false));
+            byte[] good = new TextLineImages(5).sample(false).png();
             corruptOffsets.put("not-avro", producer.sendRaw("not-avro", "plain text, not Avro".getBytes()).get().offset());
             corruptOffsets.put("bad-png", offset(producer.send(ImageProducer.image("bad-png", "garbage".getBytes(), ImageEncoding.PNG, Map.of()))));
             corruptOffsets.put("truncated", offset(producer.send(ImageProducer.image("truncated",
@@ -123,11 +121,5 @@ class StreamingInferenceJobTest {
 
     private static long offset(java.util.concurrent.Future<RecordMetadata> sent) throws Exception {
         return sent.get().offset();
-    }
-
-    private static byte[] png(TextLineImages.Sample sample) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(sample.image(), "png", out);
-        return out.toByteArray();
     }
 }

@@ -2,11 +2,6 @@ package io.flinkinference.operators;
 
 import io.flinkinference.operators.samples.TextLineImages;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -17,7 +12,7 @@ public final class TestRequests {
     /** A text line rendered deterministically from {@code index}; odd indices are upside down. */
     public static InferenceRequest textLine(long index) {
         TextLineImages.Sample sample = new TextLineImages(index * 7919 + 17).sample(index % 2 == 1);
-        InferenceRequest request = InferenceRequest.image("line-" + index, png(sample.image()), System.currentTimeMillis());
+        InferenceRequest request = InferenceRequest.image("line-" + index, sample.png(), System.currentTimeMillis());
         request.getMetadata().put("truth", sample.orientationLabel());
         return request;
     }
@@ -30,15 +25,5 @@ public final class TestRequests {
             bytes.putFloat(((i * 31 + id.hashCode()) % 200) / 100f - 1f);
         }
         return InferenceRequest.tensor(id, bytes.array(), shape, System.currentTimeMillis());
-    }
-
-    public static byte[] png(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
