@@ -27,10 +27,10 @@ final class ConsumeCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--output-topic", defaultValue = "results", description = "Results topic (default ${DEFAULT-VALUE}).")
+    @Option(names = "--output-topic", paramLabel = "TOPIC", defaultValue = "results", description = "Results topic (default ${DEFAULT-VALUE}).")
     String outputTopic;
 
-    @Option(names = "--dead-letter-topic", defaultValue = "dead-letters", description = "Dead-letter topic (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dead-letter-topic", paramLabel = "TOPIC", defaultValue = "dead-letters", description = "Dead-letter topic (default ${DEFAULT-VALUE}).")
     String deadLetterTopic;
 
     @Option(names = "--dead-letters-only", description = "Print only the dead letters.")
@@ -39,11 +39,11 @@ final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--follow", description = "Keep waiting for new records until stopped (Ctrl-C).")
     boolean follow;
 
-    @Option(names = "--idle", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = "--idle", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "Without --follow, stop after this long without new records (default ${DEFAULT-VALUE}).")
     Duration idle;
 
-    @Option(names = "--max", description = "Stop after this many records.")
+    @Option(names = "--max", paramLabel = "N", description = "Stop after this many records.")
     Long max;
 
     @Spec

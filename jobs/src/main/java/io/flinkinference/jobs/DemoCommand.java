@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
             "Run the streaming job on this machine with nothing to install: start a Kafka broker and a "
                     + "Flink MiniCluster, fetch the orientation classifier (once), stream rendered text lines "
                     + "(some upside down, a few corrupt) through Kafka and the job, and show live progress.",
-            "The last line is machine-readable: summary: records=N results=N dead_letters=N accuracy=P% "
+            "The last line is machine-readable: summary: records=N results=N dead_letters=N accuracy=P%% "
                     + "throughput=R/s p50_ms=X p99_ms=Y. Exit status 0 when every record came back as a "
                     + "result or a dead letter."
         },
@@ -66,29 +66,29 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     StoreOption store;
 
-    @Option(names = "--records", defaultValue = "400", description = "Images to send (default ${DEFAULT-VALUE}); ignored with --duration.")
+    @Option(names = "--records", paramLabel = "N", defaultValue = "400", description = "Images to send (default ${DEFAULT-VALUE}); ignored with --duration.")
     int records;
 
-    @Option(names = "--rate", defaultValue = "100", description = "Images per second to send; 0 sends as fast as possible (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "100", description = "Images per second to send; 0 sends as fast as possible (default ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--duration", converter = DurationConverter.class, description = "Send for this long instead of --records, e.g. 30s or 2m (needs --rate > 0).")
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class, description = "Send for this long instead of --records, e.g. 30s or 2m (needs --rate > 0).")
     Duration duration;
 
-    @Option(names = "--corrupt-every", defaultValue = "50", description = "Every Nth record is corrupt and must land on the dead-letter topic; 0 for none (default ${DEFAULT-VALUE}).")
+    @Option(names = "--corrupt-every", paramLabel = "N", defaultValue = "50", description = "Every Nth record is corrupt and must land on the dead-letter topic; 0 for none (default ${DEFAULT-VALUE}).")
     int corruptEvery;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of the job (default ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1", description = "Parallelism of the job (default ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--max-batch-size", defaultValue = "32", description = "inference.batch.max-size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch-size", paramLabel = "N", defaultValue = "32", description = "inference.batch.max-size (default ${DEFAULT-VALUE}).")
     int maxBatchSize;
 
-    @Option(names = "--max-queue-delay", defaultValue = "5ms", converter = DurationConverter.class,
+    @Option(names = "--max-queue-delay", paramLabel = "DURATION", defaultValue = "5ms", converter = DurationConverter.class,
             description = "inference.batch.max-queue-delay, e.g. 500us or 5ms (default ${DEFAULT-VALUE}).")
     Duration maxQueueDelay;
 
-    @Option(names = "--seed", description = "Seed for the generated images (default: new each run).")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for the generated images (default: new each run).")
     Long seed;
 
     @Spec

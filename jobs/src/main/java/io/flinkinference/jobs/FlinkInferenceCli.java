@@ -27,7 +27,9 @@ public final class FlinkInferenceCli {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new FlinkInferenceCli()).setExecutionExceptionHandler(new CliErrors());
+        return new CommandLine(new FlinkInferenceCli())
+                .setExecutionExceptionHandler(new CliErrors())
+                .setUsageHelpAutoWidth(true);
     }
 
     /** The version Maven wrote into the jar's manifest. */

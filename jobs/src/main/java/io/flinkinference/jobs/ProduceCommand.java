@@ -34,7 +34,7 @@ final class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--topic", defaultValue = "images", description = "Topic to send to (default ${DEFAULT-VALUE}).")
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "images", description = "Topic to send to (default ${DEFAULT-VALUE}).")
     String topic;
 
     @Option(names = "--header", paramLabel = "KEY=VALUE", description = "Attribute added to every record's headers map; repeat for several.")

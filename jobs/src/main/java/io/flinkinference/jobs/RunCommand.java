@@ -55,48 +55,48 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--input-topic", defaultValue = "images", description = "Topic of the images (default ${DEFAULT-VALUE}).")
+    @Option(names = "--input-topic", paramLabel = "TOPIC", defaultValue = "images", description = "Topic of the images (default ${DEFAULT-VALUE}).")
     String inputTopic;
 
-    @Option(names = "--output-topic", defaultValue = "results", description = "Topic of the results (default ${DEFAULT-VALUE}).")
+    @Option(names = "--output-topic", paramLabel = "TOPIC", defaultValue = "results", description = "Topic of the results (default ${DEFAULT-VALUE}).")
     String outputTopic;
 
-    @Option(names = "--dead-letter-topic", defaultValue = "dead-letters", description = "Topic of the failures (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dead-letter-topic", paramLabel = "TOPIC", defaultValue = "dead-letters", description = "Topic of the failures (default ${DEFAULT-VALUE}).")
     String deadLetterTopic;
 
-    @Option(names = "--group-id", defaultValue = "flink-inference", description = "Kafka consumer group, also the prefix of transactional ids (default ${DEFAULT-VALUE}).")
+    @Option(names = "--group-id", paramLabel = "GROUP", defaultValue = "flink-inference", description = "Kafka consumer group, also the prefix of transactional ids (default ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--model", description = "Model to run: NAME, NAME:latest or NAME:VERSION (inference.model).")
+    @Option(names = "--model", paramLabel = "NAME[:VERSION]", description = "Model to run: NAME, NAME:latest or NAME:VERSION (inference.model).")
     String model;
 
     @Option(names = "--store", paramLabel = "URI", description = "Model store URI (inference.model-store); default $FLINK_INFERENCE_STORE or ~/.flink-inference/models.")
     String store;
 
-    @Option(names = "--engine", description = "onnxruntime (CPU, default) or tensorrt (GPU) (inference.engine).")
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "onnxruntime (CPU, default) or tensorrt (GPU) (inference.engine).")
     String engine;
 
-    @Option(names = "--max-batch-size", description = "Most records per batch (inference.batch.max-size, default 32).")
+    @Option(names = "--max-batch-size", paramLabel = "N", description = "Most records per batch (inference.batch.max-size, default 32).")
     Integer maxBatchSize;
 
-    @Option(names = "--max-queue-delay", converter = DurationConverter.class,
+    @Option(names = "--max-queue-delay", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Longest wait for a batch to fill, e.g. 500us, 5ms (inference.batch.max-queue-delay, default 5ms).")
     Duration maxQueueDelay;
 
-    @Option(names = "--preferred-batch-sizes", split = ",", description = "Batch sizes cut without waiting, e.g. 8,16,32 (inference.batch.preferred-sizes).")
+    @Option(names = "--preferred-batch-sizes", paramLabel = "N", split = ",", description = "Batch sizes cut without waiting, e.g. 8,16,32 (inference.batch.preferred-sizes).")
     List<Integer> preferredBatchSizes;
 
-    @Option(names = "--max-inflight", description = "Batches running at once per subtask (inference.batch.max-inflight, default 2).")
+    @Option(names = "--max-inflight", paramLabel = "N", description = "Batches running at once per subtask (inference.batch.max-inflight, default 2).")
     Integer maxInflight;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default ${DEFAULT-VALUE}).")
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1", description = "Job parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--delivery-guarantee", defaultValue = "at-least-once",
+    @Option(names = "--delivery-guarantee", paramLabel = "GUARANTEE", defaultValue = "at-least-once",
             description = "at-least-once (default) or exactly-once (Kafka transactions; read the output with isolation.level=read_committed).")
     String deliveryGuarantee;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
             description = "Checkpoint interval; with exactly-once, output becomes visible at each checkpoint (default ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
