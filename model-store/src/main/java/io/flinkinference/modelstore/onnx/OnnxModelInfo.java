@@ -58,11 +58,7 @@ public record OnnxModelInfo(
         long parameters = 0;
         for (OnnxMl.TensorProto init : graph.getInitializerList()) {
             initializers.add(init.getName());
-            long count = 1;
-            for (long dim : init.getDimsList()) {
-                count *= dim;
-            }
-            parameters += count;
+            parameters += elements(init);
         }
         List<TensorSpec> inputs = new ArrayList<>();
         for (OnnxMl.ValueInfoProto value : graph.getInputList()) {
@@ -77,9 +73,25 @@ public record OnnxModelInfo(
         Map<String, Integer> histogram = new TreeMap<>();
         for (OnnxMl.NodeProto node : graph.getNodeList()) {
             histogram.merge(node.getOpType(), 1, Integer::sum);
+            if (node.getOpType().equals("Constant")) {
+                // Some exporters (paddle2onnx among them) keep the weights in Constant nodes, not initializers.
+                for (OnnxMl.AttributeProto attribute : node.getAttributeList()) {
+                    if (attribute.hasT()) {
+                        parameters += elements(attribute.getT());
+                    }
+                }
+            }
         }
         return new OnnxModelInfo(opset, model.getProducerName(), inputs, outputs, parameters,
                 histogram, bytes.length);
+    }
+
+    private static long elements(OnnxMl.TensorProto tensor) {
+        long count = 1;
+        for (long dim : tensor.getDimsList()) {
+            count *= dim;
+        }
+        return count;
     }
 
     private static TensorSpec toSpec(OnnxMl.ValueInfoProto value, String where) {
