@@ -62,6 +62,15 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
                             + ". Use the engine made for that format.");
         }
         byte[] bytes = model.readModel(); // checked against the manifest's sha256
+        return fromBytes(model.ref().toString(), bytes, model.manifest().inputs(), model.manifest().outputs(), options);
+    }
+
+    /**
+     * Loads a model that is not (yet) in the store, for example a candidate the setup job
+     * validates before publishing it; {@code inputs} and {@code outputs} play the manifest's part.
+     */
+    public static OnnxRuntimeEngine fromBytes(String description, byte[] onnx, List<TensorSpec> inputs,
+            List<TensorSpec> outputs, ReadableConfig options) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
             int threads = options.get(OnnxRuntimeOptions.INTRA_OP_THREADS);
@@ -73,40 +82,39 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             }
             sessionOptions.setOptimizationLevel(toOrt(options.get(OnnxRuntimeOptions.OPTIMIZATION_LEVEL)));
             long start = System.nanoTime();
-            OrtSession session = environment.createSession(bytes, sessionOptions);
+            OrtSession session = environment.createSession(onnx, sessionOptions);
             try {
-                checkAgainstManifest(model, session);
+                checkInputs(description, inputs, session);
             } catch (RuntimeException | OrtException e) {
                 session.close();
                 throw e;
             }
             LOG.info("Loaded {} on ONNX Runtime (CPU, intra-op threads {}, optimization {}) in {} ms",
-                    model.ref(), threads == 0 ? "auto" : threads, options.get(OnnxRuntimeOptions.OPTIMIZATION_LEVEL),
+                    description, threads == 0 ? "auto" : threads, options.get(OnnxRuntimeOptions.OPTIMIZATION_LEVEL),
                     (System.nanoTime() - start) / 1_000_000);
-            return new OnnxRuntimeEngine(model.ref().toString(), environment, session,
-                    model.manifest().inputs(), model.manifest().outputs());
+            return new OnnxRuntimeEngine(description, environment, session, inputs, outputs);
         } catch (OrtException e) {
-            throw new EngineException("ONNX Runtime cannot load " + model + ": " + e.getMessage(), e);
+            throw new EngineException("ONNX Runtime cannot load " + description + ": " + e.getMessage(), e);
         }
     }
 
     /** The manifest is the contract; a model whose graph disagrees with it is refused at load time. */
-    private static void checkAgainstManifest(ModelVersion model, OrtSession session) throws OrtException {
+    private static void checkInputs(String model, List<TensorSpec> inputs, OrtSession session) throws OrtException {
         Set<String> declared = new TreeSet<>();
-        model.manifest().inputs().forEach(t -> declared.add(t.name()));
+        inputs.forEach(t -> declared.add(t.name()));
         Set<String> actual = new TreeSet<>(session.getInputInfo().keySet());
         if (!declared.equals(actual)) {
             throw new EngineException(
-                    "The manifest of " + model.ref() + " declares inputs " + declared + " but the ONNX graph has "
+                    "The manifest of " + model + " declares inputs " + declared + " but the ONNX graph has "
                             + actual + ". Re-import the model so that its manifest describes it.");
         }
         for (Map.Entry<String, NodeInfo> input : session.getInputInfo().entrySet()) {
             if (input.getValue().getInfo() instanceof TensorInfo info) {
-                DataType manifestType = model.manifest().inputs().stream()
+                DataType manifestType = inputs.stream()
                         .filter(t -> t.name().equals(input.getKey())).findFirst().orElseThrow().dtype();
                 if (javaType(manifestType) != info.type) {
                     throw new EngineException(
-                            "The manifest of " + model.ref() + " declares input '" + input.getKey() + "' as "
+                            "The manifest of " + model + " declares input '" + input.getKey() + "' as "
                                     + manifestType + " but the ONNX graph takes " + info.type + ".");
                 }
             }

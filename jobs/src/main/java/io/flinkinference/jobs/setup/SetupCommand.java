@@ -1,0 +1,15 @@
+package io.flinkinference.jobs.setup;
+
+import picocli.CommandLine.Command;
+
+/** {@code flink-inference setup}: turn an ONNX model into checked, deployable variants. */
+@Command(
+        name = "setup",
+        description = "Prepare models for deployment: inspect an ONNX model, and derive variants (weights in FP16) "
+                + "that are published only after they agree with their parent on held-out samples.",
+        mixinStandardHelpOptions = true,
+        subcommands = {InspectCommand.class, Fp16Command.class},
+        footer = {"", "Examples:", "  flink-inference setup inspect ppocr-cls",
+            "  flink-inference setup fp16 ppocr-cls --rendered-lines 200",
+            "  flink-inference setup fp16 mobilenet:1 --samples validation-images/ --min-agreement 0.995"})
+public final class SetupCommand {}
