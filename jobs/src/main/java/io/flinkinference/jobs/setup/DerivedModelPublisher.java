@@ -1,0 +1,102 @@
+package io.flinkinference.jobs.setup;
+
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.modelstore.manifest.Lineage;
+import io.flinkinference.modelstore.manifest.Manifest;
+import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.operators.engine.onnxruntime.OnnxRuntimeEngine;
+import io.flinkinference.operators.engine.onnxruntime.OnnxRuntimeEngineProvider;
+import org.apache.flink.configuration.Configuration;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The last two steps every derived artifact shares: validate the candidate against its parent on
+ * held-out samples, and publish it (with the parent's other files and a manifest whose lineage
+ * names the parent, the transform and the validation figures) only if the gate lets it through.
+ */
+final class DerivedModelPublisher {
+    private DerivedModelPublisher() {}
+
+    /** What to publish, if it passes. */
+    record Candidate(byte[] onnx, String name, String precision, String transform, Map<String, String> facts) {}
+
+    /** The gate's report, and the published version when it passed. */
+    record Outcome(ValidationGate.Report report, Optional<ModelVersion> published) {}
+
+    static Outcome validateAndPublish(ModelStore store, ModelVersion parent, Candidate candidate, SampleImages samples,
+            double minAgreement, PrintWriter out) throws IOException {
+        Manifest manifest = parent.manifest();
+        out.printf("Validating against %s on %d sample images ...%n", parent.ref(), samples.size());
+        ValidationGate.Report report;
+        try (InferenceEngine parentEngine = new OnnxRuntimeEngineProvider().open(parent, new Configuration(), -1);
+                InferenceEngine candidateEngine = OnnxRuntimeEngine.fromBytes(parent.ref() + " (" + candidate.transform() + ")",
+                        candidate.onnx(), manifest.inputs(), manifest.outputs(), new Configuration())) {
+            report = ValidationGate.compare(parentEngine, candidateEngine, samples.batches(manifest), minAgreement,
+                    done -> {
+                        out.printf("  validated %d/%d%n", done, samples.size());
+                        out.flush();
+                    });
+        }
+        out.println(report.verdict());
+        if (!report.passed()) {
+            out.println("Nothing was published.");
+            return new Outcome(report, Optional.empty());
+        }
+
+        Path work = Files.createTempDirectory("flink-inference-setup");
+        try {
+            Map<String, Path> files = new LinkedHashMap<>();
+            Path model = work.resolve(manifest.artifact());
+            Files.write(model, candidate.onnx());
+            files.put(manifest.artifact(), model);
+            for (var file : manifest.files()) {
+                if (!file.name().equals(manifest.artifact())) {
+                    Path copy = work.resolve(file.name());
+                    Files.write(copy, parent.readArtifact(file.name()));
+                    files.put(file.name(), copy);
+                }
+            }
+            Map<String, String> facts = new LinkedHashMap<>(candidate.facts());
+            facts.put("validation.samples", Integer.toString(report.samples()));
+            facts.put("validation.setSha256", samples.hash());
+            facts.put("validation.top1Agreement", String.format("%.4f", report.agreement()));
+            facts.put("validation.maxAbsDiff", String.format("%.6g", report.maxAbsDiff()));
+            facts.put("validation.meanAbsDiff", String.format("%.6g", report.meanAbsDiff()));
+            Manifest draft = Manifest.builder(candidate.name())
+                    .format(manifest.format())
+                    .artifact(manifest.artifact())
+                    .precision(candidate.precision())
+                    .inputs(manifest.inputs())
+                    .outputs(manifest.outputs())
+                    .preprocessing(manifest.preprocessing())
+                    .postprocessing(manifest.postprocessing())
+                    .lineage(new Lineage(manifest.name(), manifest.version(), List.of(candidate.transform()),
+                            manifest.lineage().source(), facts))
+                    .build();
+            ModelVersion published = store.publish(draft, files);
+            out.println("Published " + published.ref() + " (parent " + parent.ref() + ")");
+            return new Outcome(report, Optional.of(published));
+        } finally {
+            try (var paths = Files.walk(work)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    /** The samples a command was given: a folder, or rendered text lines. */
+    static SampleImages samples(Path folder, int renderedLines) throws IOException {
+        return folder != null ? SampleImages.fromFolder(folder) : SampleImages.renderedTextLines(renderedLines, 20261123L);
+    }
+}
