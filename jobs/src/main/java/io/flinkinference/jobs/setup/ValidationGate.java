@@ -28,7 +28,7 @@ public final class ValidationGate {
 
         /** One sentence for logs, summaries and refusals. */
         public String verdict() {
-            String figures = String.format("top-1 agreement %.2f%% on %d held-out samples (required %.2f%%), "
+            String figures = String.format("top-1 agreement %.2f%% on %d samples (required %.2f%%), "
                     + "max abs diff %.3g, mean abs diff %.3g", 100 * agreement(), samples, 100 * required, maxAbsDiff, meanAbsDiff);
             return passed() ? "passed: " + figures
                     : String.format("refused: %s; it missed by %.2f points", figures, 100 * (required - agreement()));
