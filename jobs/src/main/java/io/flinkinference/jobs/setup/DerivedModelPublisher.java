@@ -49,6 +49,7 @@ final class DerivedModelPublisher {
         }
         out.println(report.verdict());
         if (!report.passed()) {
+            summary(out, parent, candidate, report, "not published");
             out.println("Nothing was published.");
             return new Outcome(report, Optional.empty());
         }
@@ -84,6 +85,7 @@ final class DerivedModelPublisher {
                             manifest.lineage().source(), facts))
                     .build();
             ModelVersion published = store.publish(draft, files);
+            summary(out, parent, candidate, report, published.ref().toString());
             out.println("Published " + published.ref() + " (parent " + parent.ref() + ")");
             return new Outcome(report, Optional.of(published));
         } finally {
@@ -93,6 +95,21 @@ final class DerivedModelPublisher {
                 }
             }
         }
+    }
+
+    /** The table a setup step ends with: parent and candidate side by side. */
+    private static void summary(PrintWriter out, ModelVersion parent, Candidate candidate, ValidationGate.Report report,
+            String published) {
+        long parentBytes = parent.manifest().file(parent.manifest().artifact()).map(f -> f.size()).orElse(0L);
+        String row = "%-18s %-14s %10s %10s %12s %12s  %s%n";
+        out.println();
+        out.printf(row, "", "PRECISION", "SIZE KB", "TOP-1", "MAX |DIFF|", "MEAN |DIFF|", "STORE");
+        out.printf(row, "parent", parent.manifest().precision(), String.format("%.1f", parentBytes / 1024.0), "-", "-", "-",
+                parent.ref());
+        out.printf(row, candidate.transform(), candidate.precision(), String.format("%.1f", candidate.onnx().length / 1024.0),
+                String.format("%.2f%%", 100 * report.agreement()), String.format("%.4g", report.maxAbsDiff()),
+                String.format("%.4g", report.meanAbsDiff()), published);
+        out.println();
     }
 
     /** The samples a command was given: a folder, or rendered text lines. */

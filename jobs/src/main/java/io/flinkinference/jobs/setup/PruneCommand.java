@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code setup prune}: the 2:4-sparse variant for TensorRT's sparse tensor cores. */
-@Command(name = "prune", mixinStandardHelpOptions = true,
+@Command(footer = {"", "Examples:", "  flink-inference setup prune ppocr-cls", "  flink-inference setup prune ppocr-cls --min-agreement 0   # publish whatever it reaches"},
+        name = "prune", mixinStandardHelpOptions = true,
         description = {"Prune Conv, MatMul and Gemm weights to 2:4 structured sparsity (in every four consecutive "
                 + "input-channel weights, the two of smallest magnitude become zero), report every layer, validate "
                 + "against the parent and publish only if the agreement is at least --min-agreement.",
