@@ -2,6 +2,7 @@ package io.flinkinference.jobs.setup;
 
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.modelstore.fetch.PaddleOcrModels;
 import io.flinkinference.modelstore.manifest.Lineage;
 import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.operators.engine.InferenceEngine;
@@ -112,8 +113,19 @@ final class DerivedModelPublisher {
         out.println();
     }
 
-    /** The samples a command was given: a folder, or rendered text lines. */
-    static SampleImages samples(Path folder, int renderedLines) throws IOException {
-        return folder != null ? SampleImages.fromFolder(folder) : SampleImages.renderedTextLines(renderedLines, 20261123L);
+    /**
+     * The samples a command was given: a folder, or, for the bundled text-line models only,
+     * rendered text lines (they would say nothing about a model of other images).
+     */
+    static SampleImages samples(Path folder, int renderedLines, ModelVersion model, long seed) throws IOException {
+        if (folder != null) {
+            return SampleImages.fromFolder(folder);
+        }
+        String source = model.manifest().lineage().source();
+        if (source == null || !source.startsWith("npm:" + PaddleOcrModels.SPEC)) {
+            throw new IllegalArgumentException(model.ref() + " is not one of the bundled PaddleOCR models, so rendered "
+                    + "text lines are no fair sample of its inputs: pass --samples DIR with images like the ones it will see.");
+        }
+        return SampleImages.renderedTextLines(renderedLines, seed);
     }
 }

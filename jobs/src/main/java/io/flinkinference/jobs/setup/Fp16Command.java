@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
                 + "result against the parent on sample images, and publish it as a new model with lineage.",
             "Nothing is published when the agreement is below --min-agreement."})
 final class Fp16Command implements Callable<Integer> {
+    private static final long HELD_OUT_SEED = 20261123L;
+
     @Mixin
     StoreOption store;
 
@@ -60,7 +62,7 @@ final class Fp16Command implements Callable<Integer> {
         var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
                 new DerivedModelPublisher.Candidate(candidate, name != null ? name : version.manifest().name() + "-fp16",
                         "fp16-weights", Fp16Weights.TRANSFORM, Map.of()),
-                DerivedModelPublisher.samples(samples, renderedLines), minAgreement, out);
+                DerivedModelPublisher.samples(samples, renderedLines, version, HELD_OUT_SEED), minAgreement, out);
         return outcome.published().isPresent() ? 0 : 1;
     }
 }

@@ -26,6 +26,10 @@ import java.util.concurrent.Callable;
                 + "against the parent on held-out samples and published only if it agrees at least --min-agreement.",
             "The same file runs on ONNX Runtime's int8 kernels on CPUs and on TensorRT's explicit-quantization path."})
 final class Int8Command implements Callable<Integer> {
+    /** Rendered calibration and validation lines come from different seeds, so they never overlap. */
+    private static final long CALIBRATION_SEED = 7L;
+    private static final long HELD_OUT_SEED = 20261123L;
+
     @Mixin
     StoreOption store;
 
@@ -74,8 +78,7 @@ final class Int8Command implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ModelStore opened = store.open();
         ModelVersion version = opened.resolve(ModelRef.parse(parent));
-        SampleImages calibrationSet = calibrationSamples != null ? SampleImages.fromFolder(calibrationSamples)
-                : SampleImages.renderedTextLines(renderedLines, 7L);
+        SampleImages calibrationSet = DerivedModelPublisher.samples(calibrationSamples, renderedLines, version, CALIBRATION_SEED);
         out.printf("Calibrating %s (%s) on %d images ...%n", version.ref(), calibration, calibrationSet.size());
         var batches = calibrationSet.batches(version.manifest());
         QdqQuantizer.Calibrated calibrated = QdqQuantizer.calibrate(OnnxMl.ModelProto.parseFrom(version.readModel()),
@@ -101,7 +104,7 @@ final class Int8Command implements Callable<Integer> {
         var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
                 new DerivedModelPublisher.Candidate(result.model().toByteArray(),
                         name != null ? name : version.manifest().name() + "-int8", "int8", QdqQuantizer.TRANSFORM, facts),
-                DerivedModelPublisher.samples(samples, renderedLines), minAgreement, out);
+                DerivedModelPublisher.samples(samples, renderedLines, version, HELD_OUT_SEED), minAgreement, out);
         return outcome.published().isPresent() ? 0 : 1;
     }
 }

@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
                 + "against the parent and publish only if the agreement is at least --min-agreement.",
             "Without fine-tuning, pruning costs accuracy: the report tells how much."})
 final class PruneCommand implements Callable<Integer> {
+    private static final long HELD_OUT_SEED = 20261123L;
+
     @Mixin
     StoreOption store;
 
@@ -64,7 +66,7 @@ final class PruneCommand implements Callable<Integer> {
                 new DerivedModelPublisher.Candidate(result.model().toByteArray(),
                         name != null ? name : version.manifest().name() + "-sparse24", "fp32-sparse-2:4", Sparse24Pruner.TRANSFORM,
                         Map.of("prune.layers", Long.toString(result.prunedCount()), "tensorrt.sparseWeights", "true")),
-                DerivedModelPublisher.samples(samples, renderedLines), minAgreement, out);
+                DerivedModelPublisher.samples(samples, renderedLines, version, HELD_OUT_SEED), minAgreement, out);
         return outcome.published().isPresent() ? 0 : 1;
     }
 }

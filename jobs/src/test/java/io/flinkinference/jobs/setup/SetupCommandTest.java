@@ -118,6 +118,24 @@ class SetupCommandTest {
                 .contains("NOT SUPPORTED: input 'ids' is int64 and no preprocessing spec");
     }
 
+    @Test
+    void aModelOfYourOwnNeedsSampleImagesOfItsOwn() throws Exception {
+        Path onnx = root.resolve("own.onnx");
+        Files.write(onnx, store.resolve(ModelRef.parse("ppocr-cls")).readModel());
+        assertThat(run("models", "import", onnx.toString(), "--name", "own", "--size", "48x192", "--channels", "BGR",
+                "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5", "--resize", "fit-height-pad", "--store", root.toString())).isZero();
+
+        assertThat(run("setup", "fp16", "own", "--store", root.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("pass --samples DIR");
+
+        Path images = Files.createDirectory(root.resolve("images"));
+        for (int i = 0; i < 20; i++) {
+            Files.write(images.resolve("line-" + i + ".png"), new io.flinkinference.operators.samples.TextLineImages(i).sample(i % 2 == 0).png());
+        }
+        assertThat(run("setup", "fp16", "own", "--samples", images.toString(), "--store", root.toString())).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("on 20 samples").contains("Published own-fp16:1");
+    }
+
     private static OnnxMl.ValueInfoProto valueInfo(String name, OnnxMl.TensorProto.DataType type) {
         return OnnxMl.ValueInfoProto.newBuilder().setName(name)
                 .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
