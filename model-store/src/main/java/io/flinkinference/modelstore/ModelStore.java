@@ -284,6 +284,34 @@ public final class ModelStore {
         return "file".equals(scheme) || "hdfs".equals(scheme) || "viewfs".equals(scheme);
     }
 
+    /**
+     * Reads a build cache kept beside the models (for example TensorRT's timing cache), or empty
+     * when there is none. Caches live under {@code <root>/.cache/}, hidden from model listings.
+     */
+    public java.util.Optional<byte[]> readCache(String name) {
+        Path path = new Path(new Path(rootPath, ".cache"), ModelNames.checkFileName(name));
+        try {
+            if (!fs.exists(path)) {
+                return java.util.Optional.empty();
+            }
+            try (InputStream in = fs.open(path)) {
+                return java.util.Optional.of(in.readAllBytes());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the cache " + path, e);
+        }
+    }
+
+    /** Replaces a build cache kept beside the models. */
+    public void writeCache(String name, byte[] bytes) {
+        Path path = new Path(new Path(rootPath, ".cache"), ModelNames.checkFileName(name));
+        try (FSDataOutputStream out = fs.create(path, WriteMode.OVERWRITE)) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the cache " + path, e);
+        }
+    }
+
     private int nextVersion(String model) {
         List<Integer> versions = versions(model);
         return versions.isEmpty() ? 1 : versions.get(versions.size() - 1) + 1;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Prepare models for deployment: inspect an ONNX model, and derive variants (weights in FP16) "
                 + "that are published only after they agree with their parent on held-out samples.",
         mixinStandardHelpOptions = true,
-        subcommands = {InspectCommand.class, Fp16Command.class, Int8Command.class, PruneCommand.class},
+        subcommands = {InspectCommand.class, Fp16Command.class, Int8Command.class, PruneCommand.class, TensorRtCommand.class},
         footer = {"", "Examples:", "  flink-inference setup inspect ppocr-cls",
             "  flink-inference setup fp16 ppocr-cls --rendered-lines 200",
             "  flink-inference setup fp16 mobilenet:1 --samples validation-images/ --min-agreement 0.995"})
