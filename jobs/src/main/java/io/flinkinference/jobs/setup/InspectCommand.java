@@ -60,7 +60,7 @@ final class InspectCommand implements Callable<Integer> {
         info.operatorHistogram().entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(e -> out.printf("  %-24s %d%n", e.getKey(), e.getValue()));
-        List<String> problems = problems(info, hasPreprocessing);
+        List<String> problems = problems(info, hasPreprocessing, Files.isRegularFile(file) ? file.toAbsolutePath().getParent() : null);
         if (problems.isEmpty()) {
             out.println("supported:   yes");
             return 0;
@@ -69,8 +69,16 @@ final class InspectCommand implements Callable<Integer> {
         return 1;
     }
 
-    static List<String> problems(OnnxModelInfo info, boolean hasPreprocessing) {
+    /** @param folder where external data files are looked for; null when the model comes from the store */
+    static List<String> problems(OnnxModelInfo info, boolean hasPreprocessing, Path folder) {
         List<String> problems = new ArrayList<>();
+        for (String external : info.externalDataFiles()) {
+            if (folder == null || !Files.isRegularFile(folder.resolve(external))) {
+                problems.add("the weights live in an external data file '" + external + "', which is missing"
+                        + (folder == null ? "" : " from " + folder) + "; keep it beside the .onnx file, or save the model "
+                        + "with its weights inside (onnx.save_model(..., save_as_external_data=False)).");
+            }
+        }
         if (info.opset() < MIN_OPSET || info.opset() > MAX_OPSET) {
             problems.add("opset " + info.opset() + " is outside " + MIN_OPSET + ".." + MAX_OPSET
                     + "; convert the model with onnx.version_converter first.");

@@ -116,14 +116,30 @@ class SetupCommandTest {
         assertThat(out.toString())
                 .contains("NOT SUPPORTED: opset 23 is outside 7..21")
                 .contains("NOT SUPPORTED: input 'ids' is int64 and no preprocessing spec");
+
+        // Weights in an external data file that did not come along.
+        OnnxMl.ModelProto external = ids.toBuilder().setGraph(ids.getGraph().toBuilder()
+                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("w").addDims(4)
+                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .setDataLocation(OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                        .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))))
+                .build();
+        Path externalFile = root.resolve("external.onnx");
+        Files.write(externalFile, external.toByteArray());
+        assertThat(run("setup", "inspect", externalFile.toString(), "--store", root.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("external data file 'weights.bin', which is missing");
     }
 
     @Test
     void aModelOfYourOwnNeedsSampleImagesOfItsOwn() throws Exception {
         Path onnx = root.resolve("own.onnx");
         Files.write(onnx, store.resolve(ModelRef.parse("ppocr-cls")).readModel());
-        assertThat(run("models", "import", onnx.toString(), "--name", "own", "--size", "48x192", "--channels", "BGR",
-                "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5", "--resize", "fit-height-pad", "--store", root.toString())).isZero();
+        Path spec = root.resolve("preprocess.json");
+        Files.writeString(spec, "{\"height\":48,\"width\":192,\"layout\":\"NCHW\",\"channelOrder\":\"BGR\","
+                + "\"scale\":0.00392156862745098,\"mean\":[0.5,0.5,0.5],\"std\":[0.5,0.5,0.5],\"resizeMode\":\"fit-height-pad\"}");
+        assertThat(run("setup", "import", onnx.toString(), "--name", "own", "--preprocess-spec", spec.toString(),
+                "--store", root.toString())).as(out.toString()).isZero();
+        assertThat(store.resolve(ModelRef.parse("own")).manifest().preprocessing().resizeMode().id()).isEqualTo("fit-height-pad");
 
         assertThat(run("setup", "fp16", "own", "--store", root.toString())).isEqualTo(1);
         assertThat(out.toString()).contains("pass --samples DIR");

@@ -3,6 +3,7 @@ package io.flinkinference.modelstore.cli;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.Lineage;
 import io.flinkinference.modelstore.manifest.Manifest;
+import io.flinkinference.modelstore.manifest.ManifestCodec;
 import io.flinkinference.modelstore.manifest.Postprocessing;
 import io.flinkinference.modelstore.manifest.Preprocessing;
 import io.flinkinference.modelstore.manifest.Preprocessing.ChannelOrder;
@@ -41,7 +42,7 @@ import java.util.concurrent.Callable;
             "  flink-inference models import mobilenetv2.onnx --name mobilenet --size 224x224 --channels RGB \\",
             "      --scale 1/255 --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 --labels imagenet.txt --top-k 5"
         })
-final class ImportCommand implements Callable<Integer> {
+public final class ImportCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
@@ -56,6 +57,10 @@ final class ImportCommand implements Callable<Integer> {
 
     @Option(names = "--size", paramLabel = "HxW", description = "Input image size, e.g. 224x224; enables preprocessing.")
     String size;
+
+    @Option(names = "--preprocess-spec", paramLabel = "FILE",
+            description = "Preprocessing as a JSON file (the manifest's preprocessing object), instead of --size and the options below.")
+    Path preprocessSpec;
 
     @Option(names = "--layout", defaultValue = "NCHW", description = "Tensor layout: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     Layout layout;
@@ -98,6 +103,9 @@ final class ImportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), "No such model file: " + file);
         }
+        if (preprocessSpec != null && size != null) {
+            throw new ParameterException(spec.commandLine(), "Give --preprocess-spec or --size (with its options), not both.");
+        }
         if (labels != null && alphabet != null) {
             throw new ParameterException(spec.commandLine(), "Give --labels (topk) or --alphabet (ctc), not both.");
         }
@@ -119,7 +127,9 @@ final class ImportCommand implements Callable<Integer> {
                 .precision(precision)
                 .inputs(info.inputs())
                 .outputs(info.outputs())
-                .preprocessing(size == null ? null : preprocessing())
+                .preprocessing(preprocessSpec != null
+                        ? ManifestCodec.decodePreprocessing(Files.readAllBytes(preprocessSpec), preprocessSpec.toString())
+                        : size == null ? null : preprocessing())
                 .postprocessing(post)
                 .lineage(Lineage.fromSource("file:" + file.toAbsolutePath()))
                 .build();

@@ -169,6 +169,24 @@ public final class ManifestCodec {
         }
     }
 
+    /**
+     * Reads a preprocessing spec (the manifest's {@code preprocessing} object on its own, as JSON),
+     * for example {@code {"height":224,"width":224,"layout":"NCHW","channelOrder":"RGB","scale":0.00392156862745098,
+     * "mean":[0.485,0.456,0.406],"std":[0.229,0.224,0.225],"resizeMode":"stretch"}}.
+     */
+    public static Preprocessing decodePreprocessing(byte[] bytes, String where) {
+        Preprocessing pre;
+        try {
+            pre = JSON.readValue(bytes, Preprocessing.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new MalformedManifestException(where + " is not a valid preprocessing spec: " + e.getMessage(), e);
+        }
+        if (pre.layout() == null || pre.channelOrder() == null || pre.resizeMode() == null || pre.mean() == null) {
+            throw new MalformedManifestException(where + " needs height, width, layout, channelOrder, scale, mean, std and resizeMode.");
+        }
+        return pre;
+    }
+
     /** For tools that print a manifest. */
     public static String toText(Manifest manifest) {
         return new String(encode(manifest), StandardCharsets.UTF_8);

@@ -21,8 +21,8 @@ public record Preprocessing(
         ResizeMode resizeMode) {
 
     public Preprocessing {
-        mean = List.copyOf(mean);
-        std = List.copyOf(std);
+        mean = mean == null ? null : List.copyOf(mean);
+        std = std == null ? null : List.copyOf(std);
     }
 
     public int channels() {

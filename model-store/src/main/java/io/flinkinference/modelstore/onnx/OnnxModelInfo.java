@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * What an ONNX file declares, read from its protobuf without loading a native runtime: opset,
- * graph inputs and outputs (with dynamic dimensions and their names), parameter count and the
- * operator histogram. Used to write manifests on import and by the setup job's inspection.
+ * graph inputs and outputs (with dynamic dimensions and their names), parameter count, the
+ * operator histogram and the external data files the weights live in, if any. Used to write manifests on import and by the setup job's inspection.
  */
 public record OnnxModelInfo(
         long opset,
@@ -27,7 +27,8 @@ public record OnnxModelInfo(
         List<TensorSpec> outputs,
         long parameterCount,
         Map<String, Integer> operatorHistogram,
-        long sizeBytes) {
+        long sizeBytes,
+        List<String> externalDataFiles) {
 
     /** Parses an ONNX file; a truncated or non-ONNX file is an {@link InvalidOnnxModelException}. */
     public static OnnxModelInfo read(Path file) throws IOException {
@@ -55,10 +56,12 @@ public record OnnxModelInfo(
 
         // Older exporters list weights among the graph inputs too; those are not model inputs.
         Set<String> initializers = new HashSet<>();
+        Set<String> external = new java.util.TreeSet<>();
         long parameters = 0;
         for (OnnxMl.TensorProto init : graph.getInitializerList()) {
             initializers.add(init.getName());
             parameters += elements(init);
+            external.addAll(externalLocation(init));
         }
         List<TensorSpec> inputs = new ArrayList<>();
         for (OnnxMl.ValueInfoProto value : graph.getInputList()) {
@@ -78,12 +81,22 @@ public record OnnxModelInfo(
                 for (OnnxMl.AttributeProto attribute : node.getAttributeList()) {
                     if (attribute.hasT()) {
                         parameters += elements(attribute.getT());
+                        external.addAll(externalLocation(attribute.getT()));
                     }
                 }
             }
         }
         return new OnnxModelInfo(opset, model.getProducerName(), inputs, outputs, parameters,
-                histogram, bytes.length);
+                histogram, bytes.length, List.copyOf(external));
+    }
+
+    /** The file a tensor's data lives in when it is stored outside the model (ONNX external data). */
+    private static List<String> externalLocation(OnnxMl.TensorProto tensor) {
+        if (tensor.getDataLocation() != OnnxMl.TensorProto.DataLocation.EXTERNAL) {
+            return List.of();
+        }
+        return tensor.getExternalDataList().stream().filter(e -> e.getKey().equals("location"))
+                .map(OnnxMl.StringStringEntryProto::getValue).toList();
     }
 
     private static long elements(OnnxMl.TensorProto tensor) {
