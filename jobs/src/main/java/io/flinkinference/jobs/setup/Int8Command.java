@@ -1,15 +1,12 @@
 package io.flinkinference.jobs.setup;
 
 import ai.onnx.proto.OnnxMl;
-import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
-import io.flinkinference.modelstore.cli.StoreOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -26,28 +23,13 @@ import java.util.concurrent.Callable;
                 + "against the parent on held-out samples and published only if it agrees at least --min-agreement.",
             "The same file runs on ONNX Runtime's int8 kernels on CPUs and on TensorRT's explicit-quantization path."})
 final class Int8Command implements Callable<Integer> {
-    /** Rendered calibration and validation lines come from different seeds, so they never overlap. */
+    /** Rendered calibration lines come from another seed than the validation lines, so they never overlap. */
     private static final long CALIBRATION_SEED = 7L;
-    private static final long HELD_OUT_SEED = 20261123L;
 
     @Mixin
-    StoreOption store;
-
-    @Parameters(paramLabel = "MODEL[:VERSION]", description = "The parent (float) model in the store.")
-    String parent;
-
-    @Option(names = "--name", paramLabel = "NAME", description = "Name of the derived model (default: <parent>-int8).")
-    String name;
-
+    DerivedModelOptions options;
     @Option(names = "--calibration-samples", paramLabel = "DIR", description = "Folder of images to calibrate with.")
     Path calibrationSamples;
-
-    @Option(names = "--samples", paramLabel = "DIR", description = "Folder of held-out images to validate with.")
-    Path samples;
-
-    @Option(names = "--rendered-lines", paramLabel = "N", defaultValue = "200",
-            description = "Without folders: calibrate and validate with N rendered text lines each, different ones (default ${DEFAULT-VALUE}).")
-    int renderedLines;
 
     @Option(names = "--calibration", paramLabel = "METHOD", defaultValue = "PERCENTILE",
             description = "MINMAX (largest magnitude seen) or PERCENTILE (default ${DEFAULT-VALUE}).")
@@ -66,19 +48,15 @@ final class Int8Command implements Callable<Integer> {
                     + "sensitive nodes in float (0: never; default ${DEFAULT-VALUE}).")
     int maxFloatNodes;
 
-    @Option(names = "--min-agreement", paramLabel = "FRACTION", defaultValue = "0.97",
-            description = "Required top-1 agreement with the parent (default ${DEFAULT-VALUE}).")
-    double minAgreement;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        ModelStore opened = store.open();
-        ModelVersion version = opened.resolve(ModelRef.parse(parent));
-        SampleImages calibrationSet = DerivedModelPublisher.samples(calibrationSamples, renderedLines, version, CALIBRATION_SEED);
+        ModelStore opened = options.openStore();
+        ModelVersion version = options.resolveParent(opened);
+        SampleImages calibrationSet = DerivedModelPublisher.samples(calibrationSamples, options.renderedLines, version, CALIBRATION_SEED);
         out.printf("Calibrating %s (%s) on %d images ...%n", version.ref(), calibration, calibrationSet.size());
         var batches = calibrationSet.batches(version.manifest());
         QdqQuantizer.Calibrated calibrated = QdqQuantizer.calibrate(OnnxMl.ModelProto.parseFrom(version.readModel()),
@@ -87,6 +65,7 @@ final class Int8Command implements Callable<Integer> {
                     out.printf("  calibrated %d/%d%n", done, calibrationSet.size());
                     out.flush();
                 });
+        double minAgreement = options.minAgreement(0.97);
         QdqQuantizer.Result result = Int8Tuning.tune(calibrated, version, batches, minAgreement, maxFloatNodes,
                 new java.util.LinkedHashSet<>(keepFloat), out);
         out.printf("Quantized %d of %d nodes (%d activation tensors), after folding %d BatchNormalizations%s; in float: %s%n",
@@ -103,8 +82,8 @@ final class Int8Command implements Callable<Integer> {
         }
         var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
                 new DerivedModelPublisher.Candidate(result.model().toByteArray(),
-                        name != null ? name : version.manifest().name() + "-int8", "int8", QdqQuantizer.TRANSFORM, facts),
-                DerivedModelPublisher.samples(samples, renderedLines, version, HELD_OUT_SEED), minAgreement, out);
+                        options.name(version, "int8"), "int8", QdqQuantizer.TRANSFORM, facts),
+                options.validationSamples(version), minAgreement, out);
         return outcome.published().isPresent() ? 0 : 1;
     }
 }

@@ -1,19 +1,14 @@
 package io.flinkinference.jobs.setup;
 
 import ai.onnx.proto.OnnxMl;
-import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
-import io.flinkinference.modelstore.cli.StoreOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -25,27 +20,8 @@ import java.util.concurrent.Callable;
                 + "against the parent and publish only if the agreement is at least --min-agreement.",
             "Without fine-tuning, pruning costs accuracy: the report tells how much."})
 final class PruneCommand implements Callable<Integer> {
-    private static final long HELD_OUT_SEED = 20261123L;
-
     @Mixin
-    StoreOption store;
-
-    @Parameters(paramLabel = "MODEL[:VERSION]", description = "The parent model in the store.")
-    String parent;
-
-    @Option(names = "--name", paramLabel = "NAME", description = "Name of the derived model (default: <parent>-sparse24).")
-    String name;
-
-    @Option(names = "--samples", paramLabel = "DIR", description = "Folder of sample images to validate with.")
-    Path samples;
-
-    @Option(names = "--rendered-lines", paramLabel = "N", defaultValue = "200",
-            description = "Without --samples: validate with N rendered text lines (default ${DEFAULT-VALUE}).")
-    int renderedLines;
-
-    @Option(names = "--min-agreement", paramLabel = "FRACTION", defaultValue = "0.97",
-            description = "Required top-1 agreement with the parent (default ${DEFAULT-VALUE}).")
-    double minAgreement;
+    DerivedModelOptions options;
 
     @Spec
     CommandSpec spec;
@@ -53,8 +29,8 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        ModelStore opened = store.open();
-        ModelVersion version = opened.resolve(ModelRef.parse(parent));
+        ModelStore opened = options.openStore();
+        ModelVersion version = options.resolveParent(opened);
         Sparse24Pruner.Result result = Sparse24Pruner.prune(OnnxMl.ModelProto.parseFrom(version.readModel()));
         out.printf("%-8s %-7s %-40s %-20s %s%n", "LAYER", "OP", "WEIGHT", "SHAPE", "RESULT");
         for (Sparse24Pruner.Layer layer : result.layers()) {
@@ -64,9 +40,9 @@ final class PruneCommand implements Callable<Integer> {
         out.printf("Pruned %d of %d weight tensors to 2:4.%n", result.prunedCount(), result.layers().size());
         var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
                 new DerivedModelPublisher.Candidate(result.model().toByteArray(),
-                        name != null ? name : version.manifest().name() + "-sparse24", "fp32-sparse-2:4", Sparse24Pruner.TRANSFORM,
+                        options.name(version, "sparse24"), "fp32-sparse-2:4", Sparse24Pruner.TRANSFORM,
                         Map.of("prune.layers", Long.toString(result.prunedCount()), "tensorrt.sparseWeights", "true")),
-                DerivedModelPublisher.samples(samples, renderedLines, version, HELD_OUT_SEED), minAgreement, out);
+                options.validationSamples(version), options.minAgreement(0.97), out);
         return outcome.published().isPresent() ? 0 : 1;
     }
 }

@@ -1,22 +1,14 @@
 package io.flinkinference.jobs.setup;
 
 import ai.onnx.proto.OnnxMl;
-import io.flinkinference.jobs.FlinkInferenceCli;
 import io.flinkinference.modelstore.ModelRef;
-import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
-import io.flinkinference.modelstore.fetch.PaddleOcrModels;
 import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.onnxruntime.OnnxRuntimeEngineProvider;
 import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,19 +17,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** INT8 QDQ quantization of the real orientation classifier, end to end through the command. */
-class QdqQuantizerTest {
-    @TempDir
-    Path root;
-
-    private ModelStore store;
-    private final StringWriter out = new StringWriter();
-
-    @BeforeEach
-    void fetch() throws Exception {
-        store = ModelStore.open(root.toUri());
-        PaddleOcrModels.fetchInto(store, line -> { });
-    }
-
+class QdqQuantizerTest extends SetupTestSupport {
     @Test
     void publishesAnInt8QdqModelThatAgreesWithItsParent() throws Exception {
         assertThat(run("setup", "int8", "ppocr-cls", "--store", root.toString())).as(out.toString()).isZero();
@@ -88,11 +68,4 @@ class QdqQuantizerTest {
         assertThat(store.models()).containsExactly("ppocr-cls", "ppocr-det", "ppocr-rec");
     }
 
-    private int run(String... args) {
-        out.getBuffer().setLength(0);
-        CommandLine cli = FlinkInferenceCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        return cli.execute(args);
-    }
 }

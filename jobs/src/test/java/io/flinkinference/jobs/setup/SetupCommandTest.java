@@ -1,42 +1,22 @@
 package io.flinkinference.jobs.setup;
 
 import ai.onnx.proto.OnnxMl;
-import io.flinkinference.jobs.FlinkInferenceCli;
 import io.flinkinference.modelstore.ModelRef;
-import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
-import io.flinkinference.modelstore.fetch.PaddleOcrModels;
 import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.onnxruntime.OnnxRuntimeEngine;
 import io.flinkinference.operators.engine.onnxruntime.OnnxRuntimeEngineProvider;
 import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The setup steps on the real orientation classifier, in a store of their own. */
-class SetupCommandTest {
-    @TempDir
-    Path root;
-
-    private ModelStore store;
-    private final StringWriter out = new StringWriter();
-
-    @BeforeEach
-    void fetch() throws Exception {
-        store = ModelStore.open(root.toUri());
-        PaddleOcrModels.fetchInto(store, line -> { });
-    }
-
+class SetupCommandTest extends SetupTestSupport {
     @Test
     void publishesTheFp16VariantWithLineageWhenItAgrees() throws Exception {
         assertThat(run("setup", "fp16", "ppocr-cls", "--rendered-lines", "200", "--store", root.toString())).as(out.toString()).isZero();
@@ -161,11 +141,4 @@ class SetupCommandTest {
                 .build();
     }
 
-    private int run(String... args) {
-        out.getBuffer().setLength(0);
-        CommandLine cli = FlinkInferenceCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        return cli.execute(args);
-    }
 }

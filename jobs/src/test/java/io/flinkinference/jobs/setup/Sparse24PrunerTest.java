@@ -1,37 +1,16 @@
 package io.flinkinference.jobs.setup;
 
 import ai.onnx.proto.OnnxMl;
-import io.flinkinference.jobs.FlinkInferenceCli;
 import io.flinkinference.modelstore.ModelRef;
-import io.flinkinference.modelstore.ModelStore;
-import io.flinkinference.modelstore.fetch.PaddleOcrModels;
 import io.flinkinference.modelstore.manifest.Manifest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class Sparse24PrunerTest {
-    @TempDir
-    Path root;
-
-    private ModelStore store;
-    private final StringWriter out = new StringWriter();
-
-    @BeforeEach
-    void fetch() throws Exception {
-        store = ModelStore.open(root.toUri());
-        PaddleOcrModels.fetchInto(store, line -> { });
-    }
-
+class Sparse24PrunerTest extends SetupTestSupport {
     @Test
     void everyPrunedWeightHasTwoZerosInEveryGroupOfFour() throws Exception {
         OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(store.resolve(ModelRef.parse("ppocr-cls")).readModel());
@@ -84,11 +63,4 @@ class Sparse24PrunerTest {
         assertThat(store.models()).doesNotContain("again");
     }
 
-    private int run(String... args) {
-        out.getBuffer().setLength(0);
-        CommandLine cli = FlinkInferenceCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        return cli.execute(args);
-    }
 }

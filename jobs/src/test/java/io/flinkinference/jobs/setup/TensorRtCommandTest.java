@@ -1,19 +1,10 @@
 package io.flinkinference.jobs.setup;
 
-import io.flinkinference.jobs.FlinkInferenceCli;
 import io.flinkinference.jobs.setup.tensorrt.TensorRtLibrary;
 import io.flinkinference.modelstore.ModelRef;
-import io.flinkinference.modelstore.ModelStore;
-import io.flinkinference.modelstore.fetch.PaddleOcrModels;
 import io.flinkinference.modelstore.manifest.ModelFormat;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -24,19 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * once with a message that says what to install and what to use instead, and publish nothing;
  * where TensorRT and a GPU are present it builds and publishes a real plan.
  */
-class TensorRtCommandTest {
-    @TempDir
-    Path root;
-
-    private ModelStore store;
-    private final StringWriter out = new StringWriter();
-
-    @BeforeEach
-    void fetch() throws Exception {
-        store = ModelStore.open(root.toUri());
-        PaddleOcrModels.fetchInto(store, line -> { });
-    }
-
+class TensorRtCommandTest extends SetupTestSupport {
     @Test
     void withoutTensorRtItFailsAtOnceAndPublishesNothing() {
         assumeFalse(tensorRtInstalled(), "TensorRT is installed here; the missing-library path cannot be seen");
@@ -81,11 +60,4 @@ class TensorRtCommandTest {
         }
     }
 
-    private int run(String... args) {
-        out.getBuffer().setLength(0);
-        CommandLine cli = FlinkInferenceCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        return cli.execute(args);
-    }
 }
