@@ -11,6 +11,7 @@ import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.modelstore.manifest.Preprocessing;
 import io.flinkinference.modelstore.manifest.TensorSpec;
+import io.flinkinference.operators.engine.tensorrt.PlanSelector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,8 +100,8 @@ final class TensorRtCommand implements Callable<Integer> {
                 }
             }
             Map<String, String> facts = new LinkedHashMap<>(manifest.lineage().attributes());
-            facts.put("tensorrt.version", plan.tensorRtVersion());
-            facts.put("gpu.computeCapability", plan.computeCapability());
+            facts.put(PlanSelector.TENSORRT_VERSION, plan.tensorRtVersion());
+            facts.put(PlanSelector.COMPUTE_CAPABILITY, plan.computeCapability());
             facts.put("gpu.name", plan.gpuName());
             facts.put("profile.batch", minBatch + "/" + optBatch + "/" + maxBatch);
             facts.put("tensorrt.sparseWeights", Boolean.toString(sparse));
