@@ -1,6 +1,7 @@
 package io.flinkinference.benchmarks;
 
 import io.flinkinference.jobs.FlinkInferenceCli;
+import io.flinkinference.jobs.setup.ValidationGate;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
@@ -12,7 +13,6 @@ import io.flinkinference.operators.samples.TextLineImages;
 import io.flinkinference.operators.translate.ImagePreprocessor;
 import org.apache.flink.configuration.Configuration;
 
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -64,14 +64,14 @@ public final class QuantizationBenchmark {
                 }
                 report.append(String.format("| %d | median | | | **%.2fx** |%n", batch, Medians.of(ratios)));
             }
-            int agree = 0;
+            List<Map<String, Tensor>> batches = new java.util.ArrayList<>();
             for (int start = 0; start < samples.size(); start += 32) {
-                Map<String, Tensor> input = Map.of("x", preprocessor.batch(samples.subList(start, start + 32).stream()
-                        .map(TextLineImages.Sample::image).toList()));
-                agree += agreeing(a.infer(input).values().iterator().next(), b.infer(input).values().iterator().next());
+                batches.add(Map.of("x", preprocessor.batch(samples.subList(start, start + 32).stream()
+                        .map(TextLineImages.Sample::image).toList())));
             }
-            report.append(String.format("%nTop-1 agreement on the same %d rendered lines: %.1f%%%n", samples.size(),
-                    100.0 * agree / samples.size()));
+            ValidationGate.Report agreement = ValidationGate.compare(a, b, batches, 0.97, done -> { });
+            report.append(String.format("%nTop-1 agreement on the same %d rendered lines: %.1f%%%n", agreement.samples(),
+                    100.0 * agreement.agreement()));
         }
         System.out.println(report);
         Path out = Path.of("benchmarks/target/results/quantization.md");
@@ -91,27 +91,5 @@ public final class QuantizationBenchmark {
             images += batch;
         }
         return images / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static int agreeing(Tensor a, Tensor b) {
-        FloatBuffer x = a.floats();
-        FloatBuffer y = b.floats();
-        int rows = (int) a.dim(0);
-        int classes = (int) a.dim(1);
-        int agree = 0;
-        for (int r = 0; r < rows; r++) {
-            agree += argmax(x, r * classes, classes) == argmax(y, r * classes, classes) ? 1 : 0;
-        }
-        return agree;
-    }
-
-    private static int argmax(FloatBuffer values, int base, int count) {
-        int best = 0;
-        for (int i = 1; i < count; i++) {
-            if (values.get(base + i) > values.get(base + best)) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -1,6 +1,7 @@
 package io.flinkinference.jobs.kafka;
 
 import kafka.server.KafkaConfig;
+import org.apache.commons.io.file.PathUtils;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,7 +19,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -121,10 +121,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
-        try (Stream<Path> paths = Files.walk(dataDir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            PathUtils.deleteDirectory(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete the embedded broker's data in " + dataDir, e);
         }

@@ -5,16 +5,17 @@ import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.fetch.PaddleOcrModels;
 import io.flinkinference.modelstore.manifest.Lineage;
 import io.flinkinference.modelstore.manifest.Manifest;
+import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.onnxruntime.OnnxRuntimeEngine;
 import io.flinkinference.operators.engine.onnxruntime.OnnxRuntimeEngineProvider;
+import org.apache.commons.io.file.PathUtils;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,16 @@ import java.util.Optional;
 final class DerivedModelPublisher {
     private DerivedModelPublisher() {}
 
-    /** What to publish, if it passes. */
-    record Candidate(byte[] onnx, String name, String precision, String transform, Map<String, String> facts) {}
+    /** What to publish, if it passes: its main file, name, format and what was done to the parent. */
+    record Candidate(byte[] bytes, String name, ModelFormat format, String artifact, String precision, String transform,
+            Map<String, String> facts) {
+
+        /** A derived ONNX model, stored under the parent's artifact name. */
+        static Candidate onnx(ModelVersion parent, byte[] onnx, String name, String precision, String transform,
+                Map<String, String> facts) {
+            return new Candidate(onnx, name, ModelFormat.ONNX, parent.manifest().artifact(), precision, transform, facts);
+        }
+    }
 
     /** The gate's report, and the published version when it passed. */
     record Outcome(ValidationGate.Report report, Optional<ModelVersion> published) {}
@@ -41,7 +50,7 @@ final class DerivedModelPublisher {
         ValidationGate.Report report;
         try (InferenceEngine parentEngine = new OnnxRuntimeEngineProvider().open(parent, new Configuration(), -1);
                 InferenceEngine candidateEngine = OnnxRuntimeEngine.fromBytes(parent.ref() + " (" + candidate.transform() + ")",
-                        candidate.onnx(), manifest.inputs(), manifest.outputs(), new Configuration())) {
+                        candidate.bytes(), manifest.inputs(), manifest.outputs(), new Configuration())) {
             report = ValidationGate.compare(parentEngine, candidateEngine, samples.batches(manifest), minAgreement,
                     done -> {
                         out.printf("  validated %d/%d%n", done, samples.size());
@@ -55,12 +64,32 @@ final class DerivedModelPublisher {
             return new Outcome(report, Optional.empty());
         }
 
+        Map<String, String> facts = new LinkedHashMap<>(candidate.facts());
+        facts.put("validation.samples", Integer.toString(report.samples()));
+        facts.put("validation.setSha256", samples.hash());
+        facts.put("validation.top1Agreement", String.format("%.4f", report.agreement()));
+        facts.put("validation.maxAbsDiff", String.format("%.6g", report.maxAbsDiff()));
+        facts.put("validation.meanAbsDiff", String.format("%.6g", report.meanAbsDiff()));
+        ModelVersion published = publish(store, parent, candidate, facts);
+        summary(out, parent, candidate, report, published.ref().toString());
+        out.println("Published " + published.ref() + " (parent " + parent.ref() + ")");
+        return new Outcome(report, Optional.of(published));
+    }
+
+    /**
+     * Publishes a model derived from {@code parent}: the candidate's main file, the parent's other
+     * files (labels, alphabet), the parent's tensors and pre- and post-processing, and a lineage
+     * naming the parent, the transform and {@code facts}.
+     */
+    static ModelVersion publish(ModelStore store, ModelVersion parent, Candidate candidate, Map<String, String> facts)
+            throws IOException {
+        Manifest manifest = parent.manifest();
         Path work = Files.createTempDirectory("flink-inference-setup");
         try {
             Map<String, Path> files = new LinkedHashMap<>();
-            Path model = work.resolve(manifest.artifact());
-            Files.write(model, candidate.onnx());
-            files.put(manifest.artifact(), model);
+            Path main = work.resolve(candidate.artifact());
+            Files.write(main, candidate.bytes());
+            files.put(candidate.artifact(), main);
             for (var file : manifest.files()) {
                 if (!file.name().equals(manifest.artifact())) {
                     Path copy = work.resolve(file.name());
@@ -68,15 +97,9 @@ final class DerivedModelPublisher {
                     files.put(file.name(), copy);
                 }
             }
-            Map<String, String> facts = new LinkedHashMap<>(candidate.facts());
-            facts.put("validation.samples", Integer.toString(report.samples()));
-            facts.put("validation.setSha256", samples.hash());
-            facts.put("validation.top1Agreement", String.format("%.4f", report.agreement()));
-            facts.put("validation.maxAbsDiff", String.format("%.6g", report.maxAbsDiff()));
-            facts.put("validation.meanAbsDiff", String.format("%.6g", report.meanAbsDiff()));
             Manifest draft = Manifest.builder(candidate.name())
-                    .format(manifest.format())
-                    .artifact(manifest.artifact())
+                    .format(candidate.format())
+                    .artifact(candidate.artifact())
                     .precision(candidate.precision())
                     .inputs(manifest.inputs())
                     .outputs(manifest.outputs())
@@ -85,16 +108,9 @@ final class DerivedModelPublisher {
                     .lineage(new Lineage(manifest.name(), manifest.version(), List.of(candidate.transform()),
                             manifest.lineage().source(), facts))
                     .build();
-            ModelVersion published = store.publish(draft, files);
-            summary(out, parent, candidate, report, published.ref().toString());
-            out.println("Published " + published.ref() + " (parent " + parent.ref() + ")");
-            return new Outcome(report, Optional.of(published));
+            return store.publish(draft, files);
         } finally {
-            try (var paths = Files.walk(work)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
+            PathUtils.deleteDirectory(work);
         }
     }
 
@@ -107,7 +123,7 @@ final class DerivedModelPublisher {
         out.printf(row, "", "PRECISION", "SIZE KB", "TOP-1", "MAX |DIFF|", "MEAN |DIFF|", "STORE");
         out.printf(row, "parent", parent.manifest().precision(), String.format("%.1f", parentBytes / 1024.0), "-", "-", "-",
                 parent.ref());
-        out.printf(row, candidate.transform(), candidate.precision(), String.format("%.1f", candidate.onnx().length / 1024.0),
+        out.printf(row, candidate.transform(), candidate.precision(), String.format("%.1f", candidate.bytes().length / 1024.0),
                 String.format("%.2f%%", 100 * report.agreement()), String.format("%.4g", report.maxAbsDiff()),
                 String.format("%.4g", report.meanAbsDiff()), published);
         out.println();

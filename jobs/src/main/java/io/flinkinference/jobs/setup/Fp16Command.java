@@ -36,7 +36,7 @@ final class Fp16Command implements Callable<Integer> {
         out.printf("Converted %d weight tensors (%,d values) to float16: %.1f KB -> %.1f KB%n", converted.tensors(),
                 converted.values(), original.length / 1024.0, candidate.length / 1024.0);
         var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
-                new DerivedModelPublisher.Candidate(candidate, options.name(version, "fp16"),
+                DerivedModelPublisher.Candidate.onnx(version, candidate, options.name(version, "fp16"),
                         "fp16-weights", Fp16Weights.TRANSFORM, Map.of()),
                 options.validationSamples(version), options.minAgreement(0.99), out);
         return outcome.published().isPresent() ? 0 : 1;

@@ -81,7 +81,7 @@ final class Int8Command implements Callable<Integer> {
             facts.put("calibration.percentile", Double.toString(percentile));
         }
         var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
-                new DerivedModelPublisher.Candidate(result.model().toByteArray(),
+                DerivedModelPublisher.Candidate.onnx(version, result.model().toByteArray(),
                         options.name(version, "int8"), "int8", QdqQuantizer.TRANSFORM, facts),
                 options.validationSamples(version), minAgreement, out);
         return outcome.published().isPresent() ? 0 : 1;

@@ -39,7 +39,7 @@ final class PruneCommand implements Callable<Integer> {
         }
         out.printf("Pruned %d of %d weight tensors to 2:4.%n", result.prunedCount(), result.layers().size());
         var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
-                new DerivedModelPublisher.Candidate(result.model().toByteArray(),
+                DerivedModelPublisher.Candidate.onnx(version, result.model().toByteArray(),
                         options.name(version, "sparse24"), "fp32-sparse-2:4", Sparse24Pruner.TRANSFORM,
                         Map.of("prune.layers", Long.toString(result.prunedCount()), "tensorrt.sparseWeights", "true")),
                 options.validationSamples(version), options.minAgreement(0.97), out);

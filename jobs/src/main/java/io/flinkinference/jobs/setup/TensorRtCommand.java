@@ -6,7 +6,6 @@ import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.cli.StoreOption;
-import io.flinkinference.modelstore.manifest.Lineage;
 import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.modelstore.manifest.Preprocessing;
@@ -20,11 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -86,44 +81,16 @@ final class TensorRtCommand implements Callable<Integer> {
         opened.writeCache(cacheName, plan.timingCache());
         out.printf("[%6.1fs] built: %d layers, %.1f MB%n", (System.nanoTime() - start) / 1e9, plan.layers(), plan.bytes().length / 1e6);
 
-        Path work = Files.createTempDirectory("flink-inference-plan");
-        try {
-            Map<String, Path> files = new LinkedHashMap<>();
-            Path planFile = work.resolve("model.plan");
-            Files.write(planFile, plan.bytes());
-            files.put("model.plan", planFile);
-            for (var file : manifest.files()) {
-                if (!file.name().equals(manifest.artifact())) {
-                    Path copy = work.resolve(file.name());
-                    Files.write(copy, model.readArtifact(file.name()));
-                    files.put(file.name(), copy);
-                }
-            }
-            Map<String, String> facts = new LinkedHashMap<>(manifest.lineage().attributes());
-            facts.put(PlanSelector.TENSORRT_VERSION, plan.tensorRtVersion());
-            facts.put(PlanSelector.COMPUTE_CAPABILITY, plan.computeCapability());
-            facts.put("gpu.name", plan.gpuName());
-            facts.put("profile.batch", minBatch + "/" + optBatch + "/" + maxBatch);
-            facts.put("tensorrt.sparseWeights", Boolean.toString(sparse));
-            Manifest draft = Manifest.builder(manifest.name() + "-trt-sm" + gpu.major() + gpu.minor())
-                    .format(ModelFormat.TENSORRT_PLAN)
-                    .artifact("model.plan")
-                    .precision(manifest.precision())
-                    .inputs(manifest.inputs())
-                    .outputs(manifest.outputs())
-                    .preprocessing(manifest.preprocessing())
-                    .postprocessing(manifest.postprocessing())
-                    .lineage(new Lineage(manifest.name(), manifest.version(), List.of("tensorrt-plan"), manifest.lineage().source(), facts))
-                    .build();
-            ModelVersion published = opened.publish(draft, files);
-            out.println("Published " + published.ref() + " (TensorRT " + plan.tensorRtVersion() + ", sm " + plan.computeCapability() + ")");
-        } finally {
-            try (var paths = Files.walk(work)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
-        }
+        Map<String, String> facts = new LinkedHashMap<>(manifest.lineage().attributes());
+        facts.put(PlanSelector.TENSORRT_VERSION, plan.tensorRtVersion());
+        facts.put(PlanSelector.COMPUTE_CAPABILITY, plan.computeCapability());
+        facts.put("gpu.name", plan.gpuName());
+        facts.put("profile.batch", minBatch + "/" + optBatch + "/" + maxBatch);
+        facts.put("tensorrt.sparseWeights", Boolean.toString(sparse));
+        ModelVersion published = DerivedModelPublisher.publish(opened, model, new DerivedModelPublisher.Candidate(plan.bytes(),
+                manifest.name() + "-trt-sm" + gpu.major() + gpu.minor(), ModelFormat.TENSORRT_PLAN, "model.plan",
+                manifest.precision(), "tensorrt-plan", facts), facts);
+        out.println("Published " + published.ref() + " (TensorRT " + plan.tensorRtVersion() + ", sm " + plan.computeCapability() + ")");
         return 0;
     }
 

@@ -12,6 +12,7 @@ import io.flinkinference.modelstore.onnx.OnnxModelInfo;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.io.file.PathUtils;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -86,7 +87,7 @@ public final class ModelFetcher {
                 results.add(new Fetched(p.model().name(), published.manifest().version(), true));
             }
         } finally {
-            deleteRecursively(work);
+            PathUtils.deleteDirectory(work);
         }
         return results;
     }
@@ -192,13 +193,5 @@ public final class ModelFetcher {
         }
         OnnxModelInfo info = OnnxModelInfo.read(files.get(model.modelFile()));
         return new Prepared(model, model.manifest().apply(info), files);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }
