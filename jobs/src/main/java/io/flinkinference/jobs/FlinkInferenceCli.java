@@ -1,6 +1,7 @@
 package io.flinkinference.jobs;
 
 import io.flinkinference.modelstore.cli.CliErrors;
+import io.flinkinference.jobs.gpu.GpuCheckCommand;
 import io.flinkinference.jobs.setup.SetupCommand;
 import io.flinkinference.modelstore.cli.ModelsCommand;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.HelpCommand;
         mixinStandardHelpOptions = true,
         versionProvider = FlinkInferenceCli.Version.class,
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class, ModelsCommand.class,
-            SetupCommand.class,
+            SetupCommand.class, GpuCheckCommand.class,
             HelpCommand.class},
         footer = {
             "",

@@ -44,6 +44,11 @@ public final class ModelVersion {
         return dir.toUri().toString();
     }
 
+    /** The root of the store this version belongs to ({@code <root>/<model>/<version>}). */
+    public java.net.URI storeRoot() {
+        return dir.getParent().getParent().toUri();
+    }
+
     /** Reads a whole file of this version, after checking its sha256 against the manifest. */
     public byte[] readArtifact(String fileName) {
         FileEntry entry = entry(fileName);

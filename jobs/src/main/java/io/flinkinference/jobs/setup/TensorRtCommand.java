@@ -1,6 +1,6 @@
 package io.flinkinference.jobs.setup;
 
-import io.flinkinference.jobs.setup.tensorrt.TensorRtLibrary;
+import io.flinkinference.operators.engine.tensorrt.TensorRtLibrary;
 import io.flinkinference.jobs.setup.tensorrt.TensorRtPlanBuilder;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
                 + "publish it as <model>-trt-sm<compute capability> with the TensorRT version and compute capability in "
                 + "its manifest. The timing cache is kept in the store.",
             "Needs TensorRT 10 (" + TensorRtLibrary.LIBRARY + ") and an NVIDIA GPU; fails at once, publishing nothing, without them."})
-final class TensorRtCommand implements Callable<Integer> {
+public final class TensorRtCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
@@ -68,34 +68,46 @@ final class TensorRtCommand implements Callable<Integer> {
         if (manifest.format() != ModelFormat.ONNX) {
             throw new IllegalArgumentException(model.ref() + " is " + manifest.format() + "; plans are built from ONNX models.");
         }
-        TensorRtPlanBuilder.Gpu gpu = TensorRtPlanBuilder.gpu(device);
-        boolean sparse = "true".equals(manifest.lineage().attributes().get("tensorrt.sparseWeights"));
-        String cacheName = "tensorrt-" + version + "-sm" + gpu.major() + gpu.minor() + ".timing-cache";
         long start = System.nanoTime();
-        TensorRtPlanBuilder.Plan plan = TensorRtPlanBuilder.build(model.readModel(), fixedDims(manifest),
-                new TensorRtPlanBuilder.Profile(minBatch, optBatch, maxBatch), sparse, opened.readCache(cacheName),
-                workspaceMib << 20, gpu, phase -> {
+        ModelVersion published = buildAndPublish(opened, model, new TensorRtPlanBuilder.Profile(minBatch, optBatch, maxBatch),
+                device, workspaceMib << 20, phase -> {
                     out.printf("[%6.1fs] %s%n", (System.nanoTime() - start) / 1e9, phase);
                     out.flush();
                 });
-        opened.writeCache(cacheName, plan.timingCache());
-        out.printf("[%6.1fs] built: %d layers, %.1f MB%n", (System.nanoTime() - start) / 1e9, plan.layers(), plan.bytes().length / 1e6);
+        Map<String, String> facts = published.manifest().lineage().attributes();
+        out.println("Published " + published.ref() + " (TensorRT " + facts.get(PlanSelector.TENSORRT_VERSION) + ", sm "
+                + facts.get(PlanSelector.COMPUTE_CAPABILITY) + ")");
+        return 0;
+    }
 
+    /**
+     * Builds a plan of {@code model} for GPU {@code device} and publishes it into {@code target} as
+     * {@code <model>-trt-sm<cc>}, with the timing cache kept in {@code target}.
+     */
+    public static ModelVersion buildAndPublish(ModelStore target, ModelVersion model, TensorRtPlanBuilder.Profile profile,
+            int device, long workspaceBytes, java.util.function.Consumer<String> progress) throws java.io.IOException {
+        String version = TensorRtLibrary.load();
+        Manifest manifest = model.manifest();
+        TensorRtPlanBuilder.Gpu gpu = TensorRtPlanBuilder.gpu(device);
+        boolean sparse = "true".equals(manifest.lineage().attributes().get("tensorrt.sparseWeights"));
+        String cacheName = "tensorrt-" + version + "-sm" + gpu.major() + gpu.minor() + ".timing-cache";
+        TensorRtPlanBuilder.Plan plan = TensorRtPlanBuilder.build(model.readModel(), fixedDims(manifest), profile, sparse,
+                target.readCache(cacheName), workspaceBytes, gpu, progress);
+        target.writeCache(cacheName, plan.timingCache());
+        progress.accept(String.format("built: %d layers, %.1f MB", plan.layers(), plan.bytes().length / 1e6));
         Map<String, String> facts = new LinkedHashMap<>(manifest.lineage().attributes());
         facts.put(PlanSelector.TENSORRT_VERSION, plan.tensorRtVersion());
         facts.put(PlanSelector.COMPUTE_CAPABILITY, plan.computeCapability());
         facts.put("gpu.name", plan.gpuName());
-        facts.put("profile.batch", minBatch + "/" + optBatch + "/" + maxBatch);
+        facts.put("profile.batch", profile.min() + "/" + profile.opt() + "/" + profile.max());
         facts.put("tensorrt.sparseWeights", Boolean.toString(sparse));
-        ModelVersion published = DerivedModelPublisher.publish(opened, model, new DerivedModelPublisher.Candidate(plan.bytes(),
+        return DerivedModelPublisher.publish(target, model, new DerivedModelPublisher.Candidate(plan.bytes(),
                 manifest.name() + "-trt-sm" + gpu.major() + gpu.minor(), ModelFormat.TENSORRT_PLAN, "model.plan",
                 manifest.precision(), "tensorrt-plan", facts), facts);
-        out.println("Published " + published.ref() + " (TensorRT " + plan.tensorRtVersion() + ", sm " + plan.computeCapability() + ")");
-        return 0;
     }
 
     /** Each input's dimensions after the batch; dynamic height and width come from the preprocessing size. */
-    static Map<String, long[]> fixedDims(Manifest manifest) {
+    public static Map<String, long[]> fixedDims(Manifest manifest) {
         Map<String, long[]> dims = new LinkedHashMap<>();
         Preprocessing pre = manifest.preprocessing();
         for (TensorSpec input : manifest.inputs()) {

@@ -1,6 +1,6 @@
 package io.flinkinference.jobs.setup;
 
-import io.flinkinference.jobs.setup.tensorrt.TensorRtLibrary;
+import io.flinkinference.operators.engine.tensorrt.TensorRtLibrary;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import org.junit.jupiter.api.Test;

@@ -160,7 +160,7 @@ public final class DynamicBatcher implements AutoCloseable {
             }
             Map<String, Tensor> inputs = size == 1 && engine.batchRange().contains(1)
                     ? batch.get(0).inputs
-                    : stack(batch, Math.max(size, engine.batchRange().min()));
+                    : stack(batch, Math.max(size, engine.batchRange().min()), context);
             long start = System.nanoTime();
             Map<String, Tensor> outputs = context.infer(inputs);
             long inferenceNanos = System.nanoTime() - start;
@@ -189,16 +189,22 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    /** Copies the records' rows into one tensor per input, padding with zero rows up to {@code rows}. */
-    private static Map<String, Tensor> stack(List<Pending> batch, int rows) {
+    /**
+     * Copies the records' rows into one tensor per input (in the context's staging memory, where it
+     * has some), padding with zero rows up to {@code rows}.
+     */
+    private static Map<String, Tensor> stack(List<Pending> batch, int rows, ExecutionContext context) {
         Map<String, Tensor> stacked = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> first : batch.get(0).inputs.entrySet()) {
             long[] shape = first.getValue().shape();
             shape[0] = rows;
-            Tensor tensor = Tensor.allocate(first.getValue().dtype(), shape);
+            Tensor tensor = context.allocateInput(first.getKey(), first.getValue().dtype(), shape);
             ByteBuffer target = tensor.buffer();
             for (Pending pending : batch) {
                 target.put(pending.inputs.get(first.getKey()).buffer());
+            }
+            if (target.hasRemaining()) {
+                target.put(new byte[target.remaining()]); // padding rows; staging memory may hold an earlier batch
             }
             stacked.put(first.getKey(), tensor);
         }

@@ -1,5 +1,7 @@
 package io.flinkinference.operators.engine;
 
+import io.flinkinference.modelstore.manifest.DataType;
+
 import java.util.Map;
 
 /**
@@ -8,6 +10,16 @@ import java.util.Map;
  * is used by one thread at a time.
  */
 public interface ExecutionContext extends AutoCloseable {
+
+    /**
+     * A tensor for a batch input that the caller fills completely (its contents are unspecified) and
+     * then passes to {@link #infer}.
+     * Engines that copy inputs to a GPU return one backed by their pinned staging memory, so the
+     * batch is written once, where the copy engine reads it; valid until the next call on this context.
+     */
+    default Tensor allocateInput(String name, DataType dtype, long[] shape) {
+        return Tensor.allocate(dtype, shape);
+    }
 
     /** Runs one batch; see {@link InferenceEngine#infer}. */
     Map<String, Tensor> infer(Map<String, Tensor> inputs);

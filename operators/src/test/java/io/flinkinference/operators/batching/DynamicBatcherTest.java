@@ -4,6 +4,7 @@ import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.BatchRange;
 import io.flinkinference.operators.engine.EngineException;
+import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
 import org.junit.jupiter.api.Test;
@@ -79,14 +80,69 @@ class DynamicBatcherTest {
                 .hasMessageContaining("max batch size 16 is more than fake accepts for m: [1, 8]");
     }
 
+    @Test
+    void stacksIntoTheContextsStagingMemoryAndZeroesItsPaddingRows() throws Exception {
+        StagingEngine engine = new StagingEngine();
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), BatchListener.NONE)) {
+            CompletableFuture<BatchRow> a = batcher.submit(Map.of("x", record(1)));
+            CompletableFuture<BatchRow> b = batcher.submit(Map.of("x", record(2)));
+            assertThat(a.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(2f, 4f);
+            assertThat(b.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
+        }
+        // The batch went through the context's own (dirty) staging tensor, not a fresh allocation,
+        // and the two padding rows up to the engine's minimum of 4 were cleared.
+        assertThat(engine.received).isSameAs(engine.staging);
+        assertThat(engine.receivedValues).containsExactly(1f, 2f, 2f, 3f, 0f, 0f, 0f, 0f);
+    }
+
     private static Tensor record(int value) {
         Tensor tensor = Tensor.allocate(DataType.FLOAT32, 1, 2);
         tensor.floats().put(new float[] {value, value + 1});
         return tensor;
     }
 
+    /**
+     * A doubling engine whose execution context hands out one reused staging tensor, filled with
+     * leftovers as pinned memory would be after an earlier batch.
+     */
+    private static final class StagingEngine extends DoublingEngine {
+        final Tensor staging = Tensor.allocate(DataType.FLOAT32, 4, 2);
+        volatile Tensor received;
+        volatile float[] receivedValues;
+
+        StagingEngine() {
+            super(new BatchRange(4, 8));
+            FloatBuffer dirty = staging.floats();
+            for (int i = 0; i < dirty.capacity(); i++) {
+                dirty.put(i, 99f);
+            }
+        }
+
+        @Override
+        public ExecutionContext newContext() {
+            return new ExecutionContext() {
+                @Override
+                public Tensor allocateInput(String name, DataType dtype, long[] shape) {
+                    return shape[0] == 4 ? staging : Tensor.allocate(dtype, shape);
+                }
+
+                @Override
+                public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
+                    received = inputs.get("x");
+                    float[] values = new float[(int) received.elementCount()];
+                    received.floats().get(values);
+                    receivedValues = values;
+                    return StagingEngine.this.infer(inputs);
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
     /** Returns y = 2x and records the batch sizes it was given. */
-    private static final class DoublingEngine implements InferenceEngine {
+    private static class DoublingEngine implements InferenceEngine {
         final List<Long> batchSizes = new CopyOnWriteArrayList<>();
         final BatchRange range;
         volatile boolean failing;

@@ -1,5 +1,6 @@
 package io.flinkinference.jobs.setup.tensorrt;
 
+import io.flinkinference.operators.engine.tensorrt.TensorRtLibrary;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
@@ -75,11 +76,12 @@ public final class TensorRtPlanBuilder {
     public static Plan build(byte[] onnx, Map<String, long[]> fixedDims, Profile profile, boolean sparseWeights,
             Optional<byte[]> timingCache, long workspaceBytes, Gpu gpu, Consumer<String> progress) {
         String version = TensorRtLibrary.load();
+        // Warnings too: a builder without its per-GPU resources fails with nothing logged as an error.
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         ILogger logger = new ILogger() {
             @Override
             public void log(Severity severity, String message) {
-                if (severity == Severity.kERROR || severity == Severity.kINTERNAL_ERROR) {
+                if (severity == Severity.kERROR || severity == Severity.kINTERNAL_ERROR || severity == Severity.kWARNING) {
                     errors.add(message);
                 }
             }
@@ -97,6 +99,7 @@ public final class TensorRtPlanBuilder {
                 }
                 throw new IllegalStateException("TensorRT's ONNX parser refused the model: " + problems);
             }
+            progress.accept("parsed: " + describe(network));
             progress.accept("configuring the builder: profile batch " + profile.min() + "/" + profile.opt() + "/" + profile.max()
                     + (sparseWeights ? ", sparse weights" : "") + ", workspace " + workspaceBytes / (1 << 20) + " MiB");
             IOptimizationProfile optimization = builder.createOptimizationProfile();
@@ -123,10 +126,10 @@ public final class TensorRtPlanBuilder {
                 try (IHostMemory plan = builder.buildSerializedNetwork(network, config)) {
                     if (plan == null || plan.isNull() || plan.size() == 0) {
                         String said = String.join(" | ", errors);
-                        if (said.contains("builder_resource") || said.contains("Builder resource")) {
-                            throw new IllegalStateException("TensorRT's builder lacks its resources for this GPU (sm "
-                                    + gpu.computeCapability() + "): " + said + ". Install the full TensorRT 10 for this GPU "
-                                    + "(libnvinfer_builder_resource_sm" + gpu.major() + gpu.minor() + ".so.10.*); nothing was published.");
+                        if (TensorRtLibrary.builderResources(System.getenv(), gpu.major(), gpu.minor()).isEmpty()
+                                || said.contains("builder_resource") || said.contains("Builder resource")) {
+                            throw new IllegalStateException(TensorRtLibrary.missingBuilderResourceMessage(gpu.major(), gpu.minor(),
+                                    TensorRtLibrary.candidates(System.getenv()), said) + " Nothing was published.");
                         }
                         throw new IllegalStateException("TensorRT could not build a plan: " + (said.isEmpty() ? "no reason given" : said));
                     }
@@ -141,6 +144,28 @@ public final class TensorRtPlanBuilder {
                 }
             }
         }
+    }
+
+    /** The network as TensorRT sees it: layer count, inputs and outputs with shapes and types. */
+    static String describe(INetworkDefinition network) {
+        List<String> inputs = new ArrayList<>();
+        for (int i = 0; i < network.getNbInputs(); i++) {
+            inputs.add(describe(network.getInput(i)));
+        }
+        List<String> outputs = new ArrayList<>();
+        for (int i = 0; i < network.getNbOutputs(); i++) {
+            outputs.add(describe(network.getOutput(i)));
+        }
+        return network.getNbLayers() + " layers; inputs " + inputs + "; outputs " + outputs;
+    }
+
+    private static String describe(ITensor tensor) {
+        Dims64 dims = tensor.getDimensions();
+        long[] shape = new long[dims.nbDims()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = dims.d(i);
+        }
+        return tensor.getName() + " " + java.util.Arrays.toString(shape) + " " + tensor.getType();
     }
 
     private static Dims64 dims(int batch, long[] rest) {

@@ -74,13 +74,13 @@ public final class PlanSelector {
         return plans;
     }
 
-    private static boolean matches(Manifest plan, Target target) {
+    static boolean matches(Manifest plan, Target target) {
         Map<String, String> facts = plan.lineage().attributes();
         return target.tensorRtVersion().equals(facts.get(TENSORRT_VERSION))
                 && target.computeCapability().equals(facts.get(COMPUTE_CAPABILITY));
     }
 
-    private static String describe(ModelVersion plan) {
+    static String describe(ModelVersion plan) {
         Map<String, String> facts = plan.manifest().lineage().attributes();
         return plan.ref() + " (TensorRT " + facts.get(TENSORRT_VERSION) + ", sm " + facts.get(COMPUTE_CAPABILITY) + ")";
     }

@@ -1,4 +1,4 @@
-package io.flinkinference.jobs.setup.tensorrt;
+package io.flinkinference.operators.engine.tensorrt;
 
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.tensorrt.global.nvinfer;
@@ -32,7 +32,7 @@ public final class TensorRtLibrary {
     }
 
     /** Where libnvinfer.so.10 is, if anywhere: LD_LIBRARY_PATH first, then the usual install folders. */
-    static List<File> candidates(Map<String, String> environment) {
+    public static List<File> candidates(Map<String, String> environment) {
         List<File> found = new ArrayList<>();
         List<String> dirs = new ArrayList<>();
         String path = environment.getOrDefault("LD_LIBRARY_PATH", "");
@@ -49,6 +49,33 @@ public final class TensorRtLibrary {
             }
         }
         return found;
+    }
+
+    /**
+     * The per-GPU builder resource files next to the first {@code libnvinfer.so.10} found
+     * ({@code libnvinfer_builder_resource_sm90.so.10.*} for Hopper): without the one for the GPU,
+     * TensorRT can deserialize and run plans but not build them.
+     */
+    public static List<File> builderResources(Map<String, String> environment, int major, int minor) {
+        List<File> found = new ArrayList<>();
+        String prefix = "libnvinfer_builder_resource_sm" + major + minor + ".";
+        for (File library : candidates(environment)) {
+            File[] files = library.getParentFile().listFiles((dir, name) -> name.startsWith(prefix));
+            if (files != null) {
+                found.addAll(List.of(files));
+            }
+        }
+        return found;
+    }
+
+    /** What to say when a plan cannot be built because the builder lacks this GPU's resources. */
+    public static String missingBuilderResourceMessage(int major, int minor, List<File> librariesFound, String tensorRtSaid) {
+        return "TensorRT's builder has no resources for this GPU (sm " + major + "." + minor + "): no "
+                + "libnvinfer_builder_resource_sm" + major + minor + ".so.10.* next to " + librariesFound
+                + (tensorRtSaid.isEmpty() ? "" : " (TensorRT said: " + tensorRtSaid + ")")
+                + ". Install the full TensorRT 10 for this GPU (NVIDIA's tar or Debian packages, not a runtime-only "
+                + "redistribution) and build there; plans built elsewhere run here only if built for sm " + major + "."
+                + minor + " and the same TensorRT version. Until then use the onnxruntime engine.";
     }
 
     /** Loads TensorRT and its ONNX parser; returns TensorRT's version as "major.minor.patch". */

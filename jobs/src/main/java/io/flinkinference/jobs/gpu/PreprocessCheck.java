@@ -1,0 +1,163 @@
+package io.flinkinference.jobs.gpu;
+
+import io.flinkinference.modelstore.manifest.Preprocessing;
+import io.flinkinference.modelstore.manifest.Preprocessing.ChannelOrder;
+import io.flinkinference.modelstore.manifest.Preprocessing.Layout;
+import io.flinkinference.modelstore.manifest.Preprocessing.ResizeMode;
+import io.flinkinference.operators.gpu.Cuda;
+import io.flinkinference.operators.gpu.CudaStream;
+import io.flinkinference.operators.gpu.CudaTimer;
+import io.flinkinference.operators.gpu.DeviceMemory;
+import io.flinkinference.operators.gpu.PinnedMemory;
+import io.flinkinference.operators.gpu.preprocess.ImageBatchLayout;
+import io.flinkinference.operators.gpu.preprocess.ImageGeometry;
+import io.flinkinference.operators.gpu.preprocess.PreprocessKernel;
+import io.flinkinference.operators.gpu.preprocess.PreprocessReference;
+import org.bytedeco.cuda.global.cudart;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Step 2: the preprocessing kernel against {@link PreprocessReference} on random images of random
+ * sizes in every mode, channel order and layout (output poisoned with NaN first, so an unwritten
+ * value fails), then its speed at two model input sizes against the bytes-moved roofline.
+ */
+final class PreprocessCheck {
+    static final Preprocessing CLASSIFIER_224 = new Preprocessing(224, 224, Layout.NCHW, ChannelOrder.RGB, 1 / 255.0,
+            List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225), ResizeMode.STRETCH);
+    static final Preprocessing TEXT_LINE_48x192 = new Preprocessing(48, 192, Layout.NCHW, ChannelOrder.BGR, 1 / 255.0,
+            List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5), ResizeMode.FIT_HEIGHT_PAD);
+
+    private PreprocessCheck() {}
+
+    static void run(CheckReport report, int device, double deviceBandwidth, int batch) {
+        PreprocessKernel kernel = PreprocessKernel.on(device);
+        SplittableRandom random = new SplittableRandom(42);
+        double worst = 0;
+        int configurations = 0;
+        for (ResizeMode mode : ResizeMode.values()) {
+            for (ChannelOrder order : ChannelOrder.values()) {
+                for (Layout layout : Layout.values()) {
+                    Preprocessing spec = new Preprocessing(20 + random.nextInt(60), 20 + random.nextInt(200), layout, order,
+                            1 / 255.0, List.of(0.485, 0.456, 0.406).subList(0, order == ChannelOrder.GRAY ? 1 : 3),
+                            List.of(0.229, 0.224, 0.225).subList(0, order == ChannelOrder.GRAY ? 1 : 3), mode);
+                    worst = Math.max(worst, maxDifference(kernel, spec, 12, random));
+                    configurations++;
+                }
+            }
+        }
+        report.check("preprocessing kernel vs Java reference", worst <= 1e-5, String.format(
+                "max abs difference %.2e over %d configurations x 12 random images of random sizes (limit 1e-5)",
+                worst, configurations));
+
+        time(report, kernel, CLASSIFIER_224, 256, 256, batch, deviceBandwidth);
+        time(report, kernel, TEXT_LINE_48x192, 64, 320, batch, deviceBandwidth);
+        time(report, kernel, TEXT_LINE_48x192, 64, 320, batch * 4, deviceBandwidth);
+    }
+
+    /** Runs random images through the kernel and the reference; returns the largest difference. */
+    private static double maxDifference(PreprocessKernel kernel, Preprocessing spec, int count, SplittableRandom random) {
+        List<ImageGeometry> sizes = new ArrayList<>();
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int height = 1 + random.nextInt(300);
+            int width = 1 + random.nextInt(300);
+            sizes.add(ImageGeometry.of(spec, height, width));
+            byte[] rgb = new byte[3 * height * width];
+            random.nextBytes(rgb);
+            images.add(rgb);
+        }
+        ImageBatchLayout layout = new ImageBatchLayout(sizes);
+        PreprocessReference reference = new PreprocessReference(spec);
+        long outputBytes = 4L * reference.valuesPerImage() * count;
+        try (PinnedMemory hostIn = PinnedMemory.allocate(layout.bufferBytes());
+                PinnedMemory hostOut = PinnedMemory.allocate(outputBytes);
+                DeviceMemory deviceIn = DeviceMemory.allocate(layout.bufferBytes());
+                DeviceMemory deviceOut = DeviceMemory.allocate(outputBytes);
+                CudaStream stream = new CudaStream()) {
+            ByteBuffer in = hostIn.buffer();
+            for (int i = 0; i < count; i++) {
+                in.position((int) layout.offset(i));
+                in.put(images.get(i));
+            }
+            layout.writeDescriptors(in.position((int) layout.descriptorOffset()).slice(), spec.height());
+            stream.copyToDevice(deviceIn.pointer(), hostIn.pointer(), layout.bufferBytes());
+            // 0xFF bytes are NaN floats: any value the kernel fails to write stays NaN and fails the check.
+            Cuda.check(cudart.cudaMemsetAsync(deviceOut.pointer(), 0xFF, outputBytes, stream.handle()), "cudaMemsetAsync");
+            kernel.launch(stream, spec, deviceIn.address(), deviceIn.address() + layout.descriptorOffset(), count, deviceOut.address());
+            Cuda.checkLaunch("resize_normalize");
+            stream.copyToHost(hostOut.pointer(), deviceOut.pointer(), outputBytes);
+            stream.complete();
+
+            FloatBuffer expected = FloatBuffer.allocate(reference.valuesPerImage() * count);
+            for (int i = 0; i < count; i++) {
+                reference.apply(images.get(i), sizes.get(i), expected, i);
+            }
+            FloatBuffer actual = hostOut.buffer().asFloatBuffer();
+            double worst = 0;
+            for (int i = 0; i < expected.capacity(); i++) {
+                double difference = Math.abs(expected.get(i) - actual.get(i));
+                worst = Double.isNaN(difference) ? Double.POSITIVE_INFINITY : Math.max(worst, difference);
+            }
+            return worst;
+        }
+    }
+
+    /** Times the kernel on a batch of same-size images; compares with the bytes it must move at device bandwidth. */
+    private static void time(CheckReport report, PreprocessKernel kernel, Preprocessing spec, int sourceHeight,
+            int sourceWidth, int batch, double deviceBandwidth) {
+        List<ImageGeometry> sizes = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            sizes.add(ImageGeometry.of(spec, sourceHeight, sourceWidth));
+        }
+        ImageBatchLayout layout = new ImageBatchLayout(sizes);
+        long outputBytes = 4L * spec.channels() * spec.height() * spec.width() * batch;
+        int rotations = 4; // several input sets, so that repeated runs do not time the L2 cache
+        long inputBytes = layout.bufferBytes();
+        try (PinnedMemory hostIn = PinnedMemory.allocate(inputBytes);
+                DeviceMemory deviceIn = DeviceMemory.allocate(inputBytes * rotations);
+                DeviceMemory deviceOut = DeviceMemory.allocate(outputBytes * rotations);
+                CudaStream stream = new CudaStream();
+                CudaTimer timer = new CudaTimer()) {
+            ByteBuffer in = hostIn.buffer();
+            MemoryCheck.fillRandom(in, 5);
+            layout.writeDescriptors(in.position((int) layout.descriptorOffset()).slice(), spec.height());
+            for (int r = 0; r < rotations; r++) {
+                stream.copyToDevice(deviceIn.at(r * inputBytes), hostIn.pointer(), inputBytes);
+            }
+            List<PreprocessKernel.Launch> prepared = new ArrayList<>();
+            for (int r = 0; r < rotations; r++) {
+                long base = deviceIn.address() + r * inputBytes;
+                prepared.add(kernel.prepare(spec, base, base + layout.descriptorOffset(), batch, deviceOut.address() + r * outputBytes));
+            }
+            int launches = 200;
+            float[] millis = new float[5];
+            for (int run = -1; run < millis.length; run++) {
+                timer.start(stream);
+                for (int i = 0; i < launches; i++) {
+                    prepared.get(i % rotations).enqueue(stream);
+                }
+                float elapsed = timer.stopMillis(stream);
+                Cuda.checkLaunch("resize_normalize");
+                if (run >= 0) {
+                    millis[run] = elapsed;
+                }
+            }
+            prepared.forEach(PreprocessKernel.Launch::close);
+            Arrays.sort(millis);
+            double secondsPerBatch = millis[millis.length / 2] / 1e3 / launches;
+            double imagesPerSecond = batch / secondsPerBatch;
+            double bytesPerImage = (double) (layout.totalBytes() + outputBytes) / batch;
+            double rooflineImages = deviceBandwidth / bytesPerImage;
+            report.figure(String.format("preprocess %dx%d -> %dx%d %s, batch %d", sourceHeight, sourceWidth, spec.height(),
+                    spec.width(), spec.resizeMode().id(), batch), imagesPerSecond / rooflineImages, 0.5,
+                    String.format("%.0f k img/s (%.1f us/batch) vs roofline %.0f k img/s (%.0f KB moved per image)",
+                            imagesPerSecond / 1e3, secondsPerBatch * 1e6, rooflineImages / 1e3, bytesPerImage / 1e3));
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.flinkinference.operators.engine.tensorrt;
+
+import io.flinkinference.modelstore.manifest.DataType;
+import io.flinkinference.operators.engine.EngineException;
+import io.flinkinference.operators.engine.ExecutionContext;
+import io.flinkinference.operators.engine.Tensor;
+import io.flinkinference.operators.engine.TensorValidator;
+import io.flinkinference.operators.gpu.Cuda;
+import io.flinkinference.operators.gpu.CudaStream;
+import io.flinkinference.operators.gpu.DeviceMemory;
+import io.flinkinference.operators.gpu.PinnedMemory;
+import io.flinkinference.operators.engine.tensorrt.TensorRtEngine.IoTensor;
+import org.apache.flink.util.IOUtils;
+import org.bytedeco.tensorrt.nvinfer.Dims64;
+import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One in-flight batch's worth of TensorRT state: an execution context, a non-blocking stream,
+ * and a device and a pinned host buffer per tensor, sized for the profile's largest batch and
+ * bound to the context once. A batch is: inputs into pinned memory, {@code setInputShape},
+ * asynchronous copies in, {@code enqueueV3} (or its CUDA graph), asynchronous copies out, and one
+ * event the calling thread waits on.
+ */
+final class TensorRtExecutionContext implements ExecutionContext {
+    private final TensorRtEngine engine;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Map<String, DeviceMemory> device = new LinkedHashMap<>();
+    private final Map<String, PinnedMemory> host = new LinkedHashMap<>();
+    /** Inputs handed out by {@link #allocateInput}: already in pinned memory, so infer copies nothing on the host. */
+    private final Map<String, Tensor> staged = new LinkedHashMap<>();
+    private final IExecutionContext context;
+    private final CudaStream stream;
+    private final CudaGraphs graphs;
+
+    TensorRtExecutionContext(TensorRtEngine engine, boolean cudaGraphs) {
+        this.engine = engine;
+        try {
+            Cuda.use(engine.device());
+            context = engine.cudaEngine().createExecutionContext();
+            if (context == null || context.isNull()) {
+                throw new EngineException("TensorRT could not create an execution context for " + engine.model() + ": "
+                        + engine.logger().drainErrors());
+            }
+            resources.add(context);
+            stream = keep(new CudaStream());
+            graphs = keep(new CudaGraphs(cudaGraphs));
+            for (IoTensor tensor : engine.ioTensors()) {
+                long bytes = ProfileBuffers.bytes(tensor.dtype(), tensor.maxShape());
+                DeviceMemory onDevice = keep(DeviceMemory.allocate(bytes));
+                device.put(tensor.name(), onDevice);
+                host.put(tensor.name(), keep(PinnedMemory.allocate(bytes)));
+                if (!context.setTensorAddress(tensor.name(), onDevice.pointer())) {
+                    throw new EngineException("TensorRT refused the address of tensor '" + tensor.name() + "': "
+                            + engine.logger().drainErrors());
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    @Override
+    public Tensor allocateInput(String name, DataType dtype, long[] shape) {
+        PinnedMemory pinned = host.get(name);
+        long bytes = Tensor.elementCount(shape) * dtype.byteSize();
+        if (pinned == null || bytes > pinned.bytes()) {
+            return ExecutionContext.super.allocateInput(name, dtype, shape);
+        }
+        Tensor tensor = Tensor.wrap(dtype, shape, pinned.buffer().slice(0, (int) bytes));
+        staged.put(name, tensor);
+        return tensor;
+    }
+
+    @Override
+    public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
+        long batch = TensorValidator.validate(inputs, engine.inputs(), engine.batchRange());
+        Cuda.use(engine.device());
+        for (IoTensor tensor : engine.ioTensors()) {
+            if (!tensor.input()) {
+                continue;
+            }
+            Tensor input = inputs.get(tensor.name());
+            ByteBuffer bytes = input.buffer();
+            int size = bytes.remaining();
+            if (input != staged.get(tensor.name())) {
+                host.get(tensor.name()).buffer().put(bytes);
+            }
+            try (Dims64 dims = dims(input.shape())) {
+                if (!context.setInputShape(tensor.name(), dims)) {
+                    throw new EngineException("TensorRT refused shape " + Arrays.toString(input.shape()) + " for input '"
+                            + tensor.name() + "': " + engine.logger().drainErrors());
+                }
+            }
+            stream.copyToDevice(device.get(tensor.name()).pointer(), host.get(tensor.name()).pointer(), size);
+        }
+        graphs.run((int) batch, stream, () -> {
+            if (!context.enqueueV3(stream.handle())) {
+                throw new EngineException("TensorRT could not enqueue a batch of " + batch + " for " + engine.model() + ": "
+                        + engine.logger().drainErrors());
+            }
+        });
+        Map<String, long[]> outputShapes = new LinkedHashMap<>();
+        for (IoTensor tensor : engine.ioTensors()) {
+            if (tensor.input()) {
+                continue;
+            }
+            long[] shape = shape(context.getTensorShape(tensor.name()));
+            outputShapes.put(tensor.name(), shape);
+            long bytes = Tensor.elementCount(shape) * tensor.dtype().byteSize();
+            stream.copyToHost(host.get(tensor.name()).pointer(), device.get(tensor.name()).pointer(), bytes);
+        }
+        stream.complete();
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (IoTensor tensor : engine.ioTensors()) {
+            if (!tensor.input()) {
+                Tensor output = Tensor.allocate(tensor.dtype(), outputShapes.get(tensor.name()));
+                ByteBuffer from = host.get(tensor.name()).buffer();
+                from.limit(output.buffer().capacity());
+                output.buffer().put(from);
+                outputs.put(tensor.name(), output);
+            }
+        }
+        return outputs;
+    }
+
+    static Dims64 dims(long[] shape) {
+        Dims64 dims = new Dims64();
+        dims.nbDims(shape.length);
+        for (int i = 0; i < shape.length; i++) {
+            dims.d(i, shape[i]);
+        }
+        return dims;
+    }
+
+    static long[] shape(Dims64 dims) {
+        long[] shape = new long[dims.nbDims()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = dims.d(i);
+        }
+        return shape;
+    }
+
+    /** Frees everything this context allocated, newest first, also after a failure half-way through opening. */
+    @Override
+    public void close() {
+        List<AutoCloseable> newestFirst = new ArrayList<>(resources);
+        java.util.Collections.reverse(newestFirst);
+        resources.clear();
+        try {
+            IOUtils.closeAll(newestFirst);
+        } catch (Exception e) {
+            throw new EngineException("Freeing a TensorRT execution context of " + engine.model() + " failed: " + e.getMessage(), e);
+        }
+    }
+}
