@@ -11,12 +11,11 @@ import io.flinkinference.operators.gpu.DeviceMemory;
 import io.flinkinference.operators.gpu.PinnedMemory;
 import io.flinkinference.operators.gpu.preprocess.ImageBatchLayout;
 import io.flinkinference.operators.gpu.preprocess.ImageGeometry;
+import io.flinkinference.operators.gpu.preprocess.KernelVerification;
 import io.flinkinference.operators.gpu.preprocess.PreprocessKernel;
-import io.flinkinference.operators.gpu.preprocess.PreprocessReference;
 import org.bytedeco.cuda.global.cudart;
 
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +45,7 @@ final class PreprocessCheck {
                     Preprocessing spec = new Preprocessing(20 + random.nextInt(60), 20 + random.nextInt(200), layout, order,
                             1 / 255.0, List.of(0.485, 0.456, 0.406).subList(0, order == ChannelOrder.GRAY ? 1 : 3),
                             List.of(0.229, 0.224, 0.225).subList(0, order == ChannelOrder.GRAY ? 1 : 3), mode);
-                    worst = Math.max(worst, maxDifference(kernel, spec, 12, random));
+                    worst = Math.max(worst, KernelVerification.maxDifference(kernel, spec, 12, random));
                     configurations++;
                 }
             }
@@ -58,54 +57,6 @@ final class PreprocessCheck {
         time(report, kernel, CLASSIFIER_224, 256, 256, batch, deviceBandwidth);
         time(report, kernel, TEXT_LINE_48x192, 64, 320, batch, deviceBandwidth);
         time(report, kernel, TEXT_LINE_48x192, 64, 320, batch * 4, deviceBandwidth);
-    }
-
-    /** Runs random images through the kernel and the reference; returns the largest difference. */
-    private static double maxDifference(PreprocessKernel kernel, Preprocessing spec, int count, SplittableRandom random) {
-        List<ImageGeometry> sizes = new ArrayList<>();
-        List<byte[]> images = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int height = 1 + random.nextInt(300);
-            int width = 1 + random.nextInt(300);
-            sizes.add(ImageGeometry.of(spec, height, width));
-            byte[] rgb = new byte[3 * height * width];
-            random.nextBytes(rgb);
-            images.add(rgb);
-        }
-        ImageBatchLayout layout = new ImageBatchLayout(sizes);
-        PreprocessReference reference = new PreprocessReference(spec);
-        long outputBytes = 4L * reference.valuesPerImage() * count;
-        try (PinnedMemory hostIn = PinnedMemory.allocate(layout.bufferBytes());
-                PinnedMemory hostOut = PinnedMemory.allocate(outputBytes);
-                DeviceMemory deviceIn = DeviceMemory.allocate(layout.bufferBytes());
-                DeviceMemory deviceOut = DeviceMemory.allocate(outputBytes);
-                CudaStream stream = new CudaStream()) {
-            ByteBuffer in = hostIn.buffer();
-            for (int i = 0; i < count; i++) {
-                in.position((int) layout.offset(i));
-                in.put(images.get(i));
-            }
-            layout.writeDescriptors(in.position((int) layout.descriptorOffset()).slice(), spec.height());
-            stream.copyToDevice(deviceIn.pointer(), hostIn.pointer(), layout.bufferBytes());
-            // 0xFF bytes are NaN floats: any value the kernel fails to write stays NaN and fails the check.
-            Cuda.check(cudart.cudaMemsetAsync(deviceOut.pointer(), 0xFF, outputBytes, stream.handle()), "cudaMemsetAsync");
-            kernel.launch(stream, spec, deviceIn.address(), deviceIn.address() + layout.descriptorOffset(), count, deviceOut.address());
-            Cuda.checkLaunch("resize_normalize");
-            stream.copyToHost(hostOut.pointer(), deviceOut.pointer(), outputBytes);
-            stream.complete();
-
-            FloatBuffer expected = FloatBuffer.allocate(reference.valuesPerImage() * count);
-            for (int i = 0; i < count; i++) {
-                reference.apply(images.get(i), sizes.get(i), expected, i);
-            }
-            FloatBuffer actual = hostOut.buffer().asFloatBuffer();
-            double worst = 0;
-            for (int i = 0; i < expected.capacity(); i++) {
-                double difference = Math.abs(expected.get(i) - actual.get(i));
-                worst = Double.isNaN(difference) ? Double.POSITIVE_INFINITY : Math.max(worst, difference);
-            }
-            return worst;
-        }
     }
 
     /** Times the kernel on a batch of same-size images; compares with the bytes it must move at device bandwidth. */

@@ -20,6 +20,8 @@ public final class Cuda {
     private static final String INSTEAD = "; on machines without an NVIDIA GPU use the onnxruntime engine instead.";
 
     private static boolean loaded;
+    /** The first failure, kept: later attempts only see "Could not initialize class", without the cause. */
+    private static GpuUnavailableException loadFailure;
 
     private Cuda() {}
 
@@ -28,11 +30,15 @@ public final class Cuda {
         if (loaded) {
             return;
         }
+        if (loadFailure != null) {
+            throw new GpuUnavailableException(loadFailure.getMessage(), loadFailure);
+        }
         NativeClassLoading.requireSharedLoader(Loader.class);
         try {
             Loader.load(cudart.class);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new GpuUnavailableException(missingLibraryMessage(e), e);
+            loadFailure = new GpuUnavailableException(missingLibraryMessage(e), e);
+            throw loadFailure;
         }
         loaded = true;
     }
@@ -88,6 +94,8 @@ public final class Cuda {
     /** Throws a {@link CudaException} naming {@code call} unless {@code status} is cudaSuccess. */
     public static void check(int status, String call) {
         if (status != 0) {
+            // Reset the thread's last error too, so that a later launch check does not report this failure again.
+            cudart.cudaGetLastError();
             throw new CudaException(call, errorName(status), status);
         }
     }

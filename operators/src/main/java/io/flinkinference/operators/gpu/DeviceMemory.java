@@ -1,18 +1,12 @@
 package io.flinkinference.operators.gpu;
 
 import org.bytedeco.cuda.global.cudart;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
-/** A block of GPU memory ({@code cudaMalloc}), freed exactly once on {@link #close}. */
-public final class DeviceMemory implements AutoCloseable {
-    private final Pointer pointer;
-    private final long bytes;
-    private boolean freed;
-
+/** A block of GPU memory ({@code cudaMalloc}). */
+public final class DeviceMemory extends CudaMemory {
     private DeviceMemory(Pointer pointer, long bytes) {
-        this.pointer = pointer;
-        this.bytes = bytes;
+        super(pointer, bytes);
     }
 
     /** Allocates on the calling thread's current device ({@link Cuda#use}). */
@@ -22,32 +16,8 @@ public final class DeviceMemory implements AutoCloseable {
         return new DeviceMemory(pointer, bytes);
     }
 
-    public long bytes() {
-        return bytes;
-    }
-
-    /** The device address, as kernels and TensorRT take it. */
-    public long address() {
-        return pointer.address();
-    }
-
-    /** A pointer {@code offset} bytes into the block, for CUDA calls. */
-    public Pointer at(long offset) {
-        if (offset < 0 || offset > bytes) {
-            throw new IndexOutOfBoundsException("Offset " + offset + " outside a device block of " + bytes + " bytes");
-        }
-        return new BytePointer(pointer).position(offset);
-    }
-
-    public Pointer pointer() {
-        return pointer;
-    }
-
     @Override
-    public void close() {
-        if (!freed) {
-            freed = true;
-            Cuda.check(cudart.cudaFree(pointer), "cudaFree");
-        }
+    void free(Pointer pointer) {
+        Cuda.check(cudart.cudaFree(pointer), "cudaFree");
     }
 }

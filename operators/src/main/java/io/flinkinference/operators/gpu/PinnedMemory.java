@@ -12,15 +12,11 @@ import java.nio.ByteOrder;
  * full PCIe speed, where pageable memory is first staged through a driver buffer. Java reads and
  * writes it through {@link #buffer()}, a direct buffer over the same bytes.
  */
-public final class PinnedMemory implements AutoCloseable {
-    private final Pointer pointer;
-    private final long bytes;
+public final class PinnedMemory extends CudaMemory {
     private final ByteBuffer view;
-    private boolean freed;
 
     private PinnedMemory(Pointer pointer, long bytes) {
-        this.pointer = pointer;
-        this.bytes = bytes;
+        super(pointer, bytes);
         this.view = new BytePointer(pointer).capacity(bytes).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
@@ -33,29 +29,13 @@ public final class PinnedMemory implements AutoCloseable {
         return new PinnedMemory(pointer, bytes);
     }
 
-    public long bytes() {
-        return bytes;
-    }
-
     /** The block as a direct buffer in native order, positioned at 0 (a new view each call). */
     public ByteBuffer buffer() {
         return view.duplicate().clear().order(ByteOrder.nativeOrder());
     }
 
-    /** A pointer {@code offset} bytes into the block, for CUDA calls. */
-    public Pointer at(long offset) {
-        return new BytePointer(pointer).position(offset);
-    }
-
-    public Pointer pointer() {
-        return pointer;
-    }
-
     @Override
-    public void close() {
-        if (!freed) {
-            freed = true;
-            Cuda.check(cudart.cudaFreeHost(pointer), "cudaFreeHost");
-        }
+    void free(Pointer pointer) {
+        Cuda.check(cudart.cudaFreeHost(pointer), "cudaFreeHost");
     }
 }
