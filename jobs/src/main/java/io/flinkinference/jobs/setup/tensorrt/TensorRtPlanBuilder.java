@@ -1,5 +1,6 @@
 package io.flinkinference.jobs.setup.tensorrt;
 
+import io.flinkinference.operators.engine.tensorrt.NativeOwnership;
 import io.flinkinference.operators.engine.tensorrt.TensorRtLibrary;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cudart;
@@ -86,10 +87,13 @@ public final class TensorRtPlanBuilder {
                 }
             }
         };
-        try (IBuilder builder = nvinfer.createInferBuilder(logger);
-                INetworkDefinition network = builder.createNetworkV2(1 << NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value);
+        // Owned, so that closing deletes them (JavaCPP frees nothing a factory returns). The parser has no
+        // JavaCPP allocator to lend a deallocator, so it alone stays until the process ends.
+        try (IBuilder builder = NativeOwnership.own(nvinfer.createInferBuilder(logger), IBuilder::new);
+                INetworkDefinition network = NativeOwnership.own(
+                        builder.createNetworkV2(1 << NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value), INetworkDefinition::new);
                 IParser parser = nvonnxparser.createParser(network, logger);
-                IBuilderConfig config = builder.createBuilderConfig();
+                IBuilderConfig config = NativeOwnership.own(builder.createBuilderConfig(), IBuilderConfig::new);
                 BytePointer model = new BytePointer(onnx)) {
             progress.accept("parsing the ONNX model (" + onnx.length / 1024 + " KB)");
             if (!parser.parse(model, onnx.length)) {
@@ -123,7 +127,7 @@ public final class TensorRtPlanBuilder {
                     ITimingCache cache = config.createTimingCache(cacheBytes, cacheIn.length)) {
                 config.setTimingCache(cache, false);
                 progress.accept("building the plan for " + gpu.name() + " (sm " + gpu.computeCapability() + "); this takes minutes");
-                try (IHostMemory plan = builder.buildSerializedNetwork(network, config)) {
+                try (IHostMemory plan = NativeOwnership.own(builder.buildSerializedNetwork(network, config), IHostMemory::new)) {
                     if (plan == null || plan.isNull() || plan.size() == 0) {
                         String said = String.join(" | ", errors);
                         if (TensorRtLibrary.builderResources(System.getenv(), gpu.major(), gpu.minor()).isEmpty()
@@ -136,7 +140,7 @@ public final class TensorRtPlanBuilder {
                     byte[] bytes = new byte[(int) plan.size()];
                     new BytePointer(plan.data()).capacity(plan.size()).get(bytes);
                     byte[] cacheOut;
-                    try (IHostMemory serializedCache = config.getTimingCache().serialize()) {
+                    try (IHostMemory serializedCache = NativeOwnership.own(config.getTimingCache().serialize(), IHostMemory::new)) {
                         cacheOut = new byte[(int) serializedCache.size()];
                         new BytePointer(serializedCache.data()).capacity(serializedCache.size()).get(cacheOut);
                     }

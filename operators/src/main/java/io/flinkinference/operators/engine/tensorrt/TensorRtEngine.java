@@ -98,13 +98,13 @@ public final class TensorRtEngine implements InferenceEngine {
         Cuda.use(device);
         byte[] bytes = plan.readModel();
         TensorRtLogger logger = new TensorRtLogger();
-        IRuntime runtime = nvinfer.createInferRuntime(logger);
+        IRuntime runtime = NativeOwnership.own(nvinfer.createInferRuntime(logger), IRuntime::new);
         if (runtime == null || runtime.isNull()) {
             throw new EngineException("TensorRT " + version + " could not create a runtime: " + logger.drainErrors());
         }
         ICudaEngine engine = null;
         try (BytePointer serialized = new BytePointer(bytes)) {
-            engine = runtime.deserializeCudaEngine(serialized, bytes.length);
+            engine = NativeOwnership.own(runtime.deserializeCudaEngine(serialized, bytes.length), ICudaEngine::new);
             if (engine == null || engine.isNull()) {
                 throw new EngineException("TensorRT " + version + " could not deserialize " + plan.ref() + " from "
                         + plan.location() + " on GPU " + device + ": " + logger.drainErrors()

@@ -43,7 +43,7 @@ final class TensorRtExecutionContext implements ExecutionContext {
         this.engine = engine;
         try {
             Cuda.use(engine.device());
-            context = engine.cudaEngine().createExecutionContext();
+            context = NativeOwnership.own(engine.cudaEngine().createExecutionContext(), IExecutionContext::new);
             if (context == null || context.isNull()) {
                 throw new EngineException("TensorRT could not create an execution context for " + engine.model() + ": "
                         + engine.logger().drainErrors());

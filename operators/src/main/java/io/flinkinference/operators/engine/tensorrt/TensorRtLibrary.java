@@ -1,5 +1,6 @@
 package io.flinkinference.operators.engine.tensorrt;
 
+import io.flinkinference.operators.gpu.NativeClassLoading;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.global.nvonnxparser;
@@ -87,6 +88,7 @@ public final class TensorRtLibrary {
                         + ". Install TensorRT 10 for your CUDA version (NVIDIA's tar or Debian packages) and put its lib "
                         + "folder on LD_LIBRARY_PATH; on machines without an NVIDIA GPU use the onnxruntime engine instead.", null);
             }
+            NativeClassLoading.requireSharedLoader(Loader.class);
             try {
                 Loader.load(nvinfer.class);
                 Loader.load(nvonnxparser.class);

@@ -9,6 +9,10 @@ import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.EngineException;
 import io.flinkinference.operators.gpu.GpuTests;
+import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
+import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
+import org.bytedeco.tensorrt.nvinfer.IRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -24,7 +29,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * TensorRT's runtime on a real GPU, where one exists: a plan it cannot deserialize (bytes of
  * another TensorRT version, or damaged ones) is refused with TensorRT's own words and what to do,
- * and the runtime created for it is freed again. Building and running a real plan is
+ * and the runtime created for it is freed again; objects TensorRT's factories return are deleted
+ * when closed (see {@link NativeOwnership}). Building and running a real plan is
  * {@code TensorRtEngineTest} in the jobs module, which needs the builder resources as well.
  */
 class TensorRtEngineLoadTest {
@@ -32,9 +38,29 @@ class TensorRtEngineLoadTest {
     Path root;
 
     @Test
+    void tensorRtObjectsReturnedByFactoriesAreFreedOnClose() {
+        assumeTensorRtAndGpu();
+        TensorRtLibrary.load();
+        TensorRtLogger logger = new TensorRtLogger();
+        for (int i = 0; i < 200; i++) {
+            IRuntime runtime = nvinfer.createInferRuntime(logger);
+            assertThat(NativeOwnership.owned(runtime)).as("JavaCPP owns nothing a factory returns").isFalse();
+            NativeOwnership.own(runtime, IRuntime::new);
+            assertThat(NativeOwnership.owned(runtime)).isTrue();
+            runtime.close(); // deletes the runtime: 200 rounds without a crash or a TensorRT error
+            assertThat(runtime.isNull()).isTrue();
+        }
+        // the throwaway objects that lend their deallocator, for the other two kinds
+        try (ICudaEngine engine = new ICudaEngine(); IExecutionContext context = new IExecutionContext()) {
+            assertThat(NativeOwnership.owned(engine)).isTrue();
+            assertThat(NativeOwnership.owned(context)).isTrue();
+        }
+        assertThat(logger.drainErrors()).isEmpty();
+    }
+
+    @Test
     void refusesAPlanItCannotDeserialize() throws Exception {
-        assumeFalse(GpuTests.unavailableReason().isPresent(), () -> GpuTests.unavailableReason().orElse(""));
-        assumeTrue(!TensorRtLibrary.candidates(System.getenv()).isEmpty(), "no libnvinfer.so.10 (TensorRT 10) here");
+        assumeTensorRtAndGpu();
         ModelStore store = ModelStore.open(root.toUri());
         Path damaged = Files.write(root.resolve("plan.tmp"), new byte[4096]);
         TensorSpec x = new TensorSpec("x", DataType.FLOAT32, List.of(-1L, 3L, 48L, 192L), null);
@@ -50,5 +76,10 @@ class TensorRtEngineLoadTest {
                     .hasMessageContaining("on GPU 0")
                     .hasMessageContaining("rebuild it with flink-inference setup tensorrt");
         }
+    }
+
+    private static void assumeTensorRtAndGpu() {
+        assumeFalse(GpuTests.unavailableReason().isPresent(), () -> GpuTests.unavailableReason().orElse(""));
+        assumeTrue(!TensorRtLibrary.candidates(System.getenv()).isEmpty(), "no libnvinfer.so.10 (TensorRT 10) here");
     }
 }
