@@ -17,6 +17,7 @@ import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,8 +157,12 @@ final class TensorRtExecutionContext implements ExecutionContext {
     /** Frees everything this context allocated, newest first, also after a failure half-way through opening. */
     @Override
     public void close() {
+        if (resources.isEmpty()) {
+            return;
+        }
+        Cuda.use(engine.device()); // contexts are closed on the task thread, whose current device may be another
         List<AutoCloseable> newestFirst = new ArrayList<>(resources);
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
         resources.clear();
         try {
             IOUtils.closeAll(newestFirst);
