@@ -116,6 +116,9 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StreamingInferenceJob.Settings settings = settings();
         StreamingInferenceJob.preflight(settings);
+        if (jobManager == null) {
+            StreamingInferenceJob.preflightLocalEngine(settings);
+        }
         StreamExecutionEnvironment env = jobManager == null
                 ? StreamExecutionEnvironment.getExecutionEnvironment()
                 : remote(jobManager);

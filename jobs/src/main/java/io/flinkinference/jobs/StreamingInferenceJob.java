@@ -6,9 +6,11 @@ import io.flinkinference.jobs.kafka.ResultSerializer;
 import io.flinkinference.jobs.kafka.RouteUnreadable;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.operators.Inference;
 import io.flinkinference.operators.InferenceFailure;
 import io.flinkinference.operators.InferenceOptions;
+import io.flinkinference.operators.engine.Engines;
 import io.flinkinference.operators.InferenceRequest;
 import io.flinkinference.operators.InferenceResult;
 import io.flinkinference.operators.InferenceStreams;
@@ -74,6 +76,17 @@ public final class StreamingInferenceJob {
      * Fails fast, before anything is submitted, when the brokers cannot be reached, a topic is
      * missing or the model is not in the store, with a message that says which and how to fix it.
      */
+    /**
+     * For jobs that run on this machine (not submitted to a cluster): checks that the engine can run
+     * the model here, e.g. that TensorRT, a GPU and a plan for it exist.
+     */
+    public static void preflightLocalEngine(Settings settings) {
+        URI store = settings.inference().getOptional(InferenceOptions.MODEL_STORE).map(URI::create)
+                .orElseGet(ModelStore::defaultRoot);
+        ModelVersion model = ModelStore.open(store).resolve(ModelRef.parse(settings.model()));
+        Engines.provider(settings.inference().get(InferenceOptions.ENGINE)).checkRunnableHere(model, settings.inference());
+    }
+
     public static void preflight(Settings settings) {
         String model = settings.model();
         if (model == null) {

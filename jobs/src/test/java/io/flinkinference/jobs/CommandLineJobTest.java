@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** produce, run and consume as a user types them, against a real embedded broker. */
 class CommandLineJobTest {
@@ -86,6 +87,28 @@ class CommandLineJobTest {
 
         assertThat(run("run", "-b", kafka.bootstrapServers())).isEqualTo(2);
         assertThat(err.toString()).contains("No model given");
+    }
+
+    @Test
+    void aLocalTensorRtJobWithoutGpuOrTensorRtIsRefusedBeforeItStarts() {
+        assumeFalse(gpuAndTensorRt(), "a GPU and TensorRT are here, so the refusal cannot be seen");
+        kafka.createTopics(1, "trt-images", "trt-results", "trt-dead");
+
+        assertThat(run("run", "-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--store", store, "--engine", "tensorrt",
+                "--input-topic", "trt-images", "--output-topic", "trt-results", "--dead-letter-topic", "trt-dead")).isEqualTo(1);
+        assertThat(err.toString()).containsAnyOf("CUDA could not be loaded", "No usable NVIDIA GPU", "libnvinfer.so.10")
+                .contains("onnxruntime engine");
+        assertThat(out.toString()).doesNotContain("Submitted job");
+    }
+
+    private static boolean gpuAndTensorRt() {
+        try {
+            io.flinkinference.operators.gpu.Cuda.deviceCount();
+            io.flinkinference.operators.engine.tensorrt.TensorRtLibrary.load();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private int run(String... args) {

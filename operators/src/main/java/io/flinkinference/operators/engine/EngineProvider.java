@@ -23,6 +23,14 @@ public interface EngineProvider {
     }
 
     /**
+     * Checks, before a job that will run on this machine is started, that this machine can run
+     * {@code model} with this engine (libraries, devices, a fitting artifact), so that a missing
+     * piece is one clear error rather than a task failing over and over. The default checks
+     * nothing; jobs submitted to a cluster skip it, since the cluster's machines decide.
+     */
+    default void checkRunnableHere(ModelVersion model, ReadableConfig options) {}
+
+    /**
      * Loads a model version.
      *
      * @param model the resolved version; its files are read through the checksummed store API

@@ -41,6 +41,13 @@ public final class TensorRtEngineProvider implements EngineProvider {
         return TensorRtEngine.load(plan, device, options.get(TensorRtOptions.CUDA_GRAPHS));
     }
 
+    /** TensorRT, a GPU and a plan of the model for that GPU: what {@link #open} will need on device 0. */
+    @Override
+    public void checkRunnableHere(ModelVersion model, ReadableConfig options) {
+        Cuda.deviceCount();
+        planFor(model, new Target(TensorRtLibrary.load(), Cuda.describe(0).computeCapability()));
+    }
+
     static ModelVersion planFor(ModelVersion model, Target target) {
         if (model.manifest().format() == ModelFormat.ONNX) {
             return PlanSelector.select(ModelStore.open(model.storeRoot()), model.ref(), target);
