@@ -38,7 +38,7 @@ final class PipelineCheck {
         try (CudaStream stream = new CudaStream(); GpuImagePipeline pipeline = new GpuImagePipeline(device, spec, Backend.HARDWARE)) {
             long values = pipeline.valuesPerImage() * images.size();
             try (PinnedMemory host = PinnedMemory.allocate(4 * values)) {
-                stream.copyToHost(host.pointer(), pipeline.process(images, stream).pointer(), 4 * values);
+                stream.copyToHost(host.pointer(), pipeline.process(images, stream).input().pointer(), 4 * values);
                 stream.complete();
                 FloatBuffer gpu = host.buffer().asFloatBuffer();
                 FloatBuffer expected = FloatBuffer.allocate((int) values);

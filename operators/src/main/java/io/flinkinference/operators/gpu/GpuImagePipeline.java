@@ -8,6 +8,7 @@ import io.flinkinference.operators.gpu.preprocess.ImageGeometry;
 import io.flinkinference.operators.gpu.preprocess.PreprocessKernel;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Encoded images in, the model's float input batch out, all on one GPU: nvJPEG decodes the batch
@@ -45,10 +46,9 @@ public final class GpuImagePipeline implements AutoCloseable {
      * Queues decoding and preprocessing of {@code encoded} on {@code stream}; the result is complete
      * when the stream is.
      *
-     * @return the device memory holding {@code encoded.size()} preprocessed images from its start,
-     *     laid out as the manifest says; owned by the pipeline, so never closed by the caller
+     * @return the preprocessed images and the ones that could not be decoded
      */
-    public DeviceMemory process(List<byte[]> encoded, CudaStream stream) {
+    public Batch process(List<byte[]> encoded, CudaStream stream) {
         Cuda.use(device);
         DecodedImages decoded = decoder.decode(encoded, (height, width) -> ImageGeometry.of(spec, height, width), stream);
         ImageBatchLayout layout = decoded.layout();
@@ -69,8 +69,18 @@ public final class GpuImagePipeline implements AutoCloseable {
         stream.copyToDevice(descriptors.pointer(), descriptorsHost.pointer(), layout.descriptorBytes());
         kernel.launch(stream, spec, decoded.rgb().address(), descriptors.address(), encoded.size(), output.address());
         Cuda.checkLaunch("resize_normalize");
-        return output;
+        return new Batch(output, decoded.failures());
     }
+
+    /**
+     * One processed batch.
+     *
+     * @param input device memory holding the preprocessed images from its start, laid out as the
+     *     manifest says; owned by the pipeline, so never closed by the caller
+     * @param failures images that could not be decoded, by index, with the reason; their rows hold
+     *     what an all-black pixel preprocesses to
+     */
+    public record Batch(DeviceMemory input, Map<Integer, String> failures) {}
 
     private void freeDescriptors(CudaStream stream) {
         if (descriptors != null) {

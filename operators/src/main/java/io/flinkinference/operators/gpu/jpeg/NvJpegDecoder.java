@@ -8,6 +8,7 @@ import io.flinkinference.operators.gpu.GpuUnavailableException;
 import io.flinkinference.operators.gpu.PinnedMemory;
 import io.flinkinference.operators.gpu.preprocess.ImageBatchLayout;
 import io.flinkinference.operators.gpu.preprocess.ImageGeometry;
+import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.cuda.global.nvjpeg;
 import org.bytedeco.cuda.nvjpeg.nvjpegDevAllocator_t;
 import org.bytedeco.cuda.nvjpeg.nvjpegHandle;
@@ -27,6 +28,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import javax.imageio.ImageIO;
@@ -110,7 +113,10 @@ public final class NvJpegDecoder implements AutoCloseable {
     /**
      * Decodes {@code encoded} into one device buffer, image after image. The buffer belongs to the
      * decoder and is reused by the next call; the work is queued on {@code stream} and complete
-     * once the stream is.
+     * once the stream is. An image nobody can decode does not fail the batch: it is listed in
+     * {@link DecodedImages#failures()} with the reason, and its slot (one black pixel) stays zero.
+     * When nvJPEG refuses the batch as a whole (a damaged JPEG among them), its images are decoded
+     * on the CPU instead, one by one, so that only the damaged ones fail.
      *
      * @param geometry the geometry of an image of a given height and width (the preprocessing's resize)
      */
@@ -118,29 +124,47 @@ public final class NvJpegDecoder implements AutoCloseable {
             CudaStream stream) {
         Cuda.use(device);
         int count = encoded.size();
-        List<ImageGeometry> sizes = new ArrayList<>(count);
+        ImageGeometry[] sizes = new ImageGeometry[count];
+        BufferedImage[] onCpu = new BufferedImage[count];
+        Map<Integer, String> failures = new TreeMap<>();
         List<Integer> onGpu = new ArrayList<>();
-        List<BufferedImage> onCpu = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            byte[] bytes = encoded.get(i);
-            Optional<JpegHeader> header = JpegHeader.read(bytes);
+            Optional<JpegHeader> header = JpegHeader.read(encoded.get(i));
             if (header.isPresent() && (backend != Backend.HARDWARE || header.get().hardwareDecodable())) {
-                sizes.add(geometry.apply(header.get().height(), header.get().width()));
+                sizes[i] = geometry.apply(header.get().height(), header.get().width());
                 onGpu.add(i);
-                onCpu.add(null);
             } else {
-                BufferedImage image = decodeOnCpu(bytes, i);
-                sizes.add(geometry.apply(image.getHeight(), image.getWidth()));
-                onCpu.add(image);
+                decodeOnCpu(encoded, i, geometry, sizes, onCpu, failures);
             }
         }
-        ImageBatchLayout layout = new ImageBatchLayout(sizes);
+        ImageBatchLayout layout = new ImageBatchLayout(List.of(sizes));
         ensureOutput(layout.totalBytes());
-        stageAndCopyCpuImages(onCpu, layout, stream);
         if (!onGpu.isEmpty()) {
-            decodeBatched(encoded, onGpu, layout, stream);
+            try {
+                decodeBatched(encoded, onGpu, layout, stream);
+            } catch (CudaException refused) {
+                LOG.warn("nvJPEG refused a batch of {} ({}); decoding its JPEGs on the CPU to find the damaged ones",
+                        onGpu.size(), refused.getMessage());
+                initializedBatch = -1;
+                for (int index : onGpu) {
+                    ImageGeometry promised = sizes[index];
+                    decodeOnCpu(encoded, index, geometry, sizes, onCpu, failures);
+                    if (onCpu[index] != null && !sizes[index].equals(promised)) {
+                        failures.put(index, "its header says " + promised.height() + "x" + promised.width()
+                                + " but it decodes to " + sizes[index].height() + "x" + sizes[index].width());
+                        onCpu[index] = null;
+                        sizes[index] = promised;
+                    }
+                }
+                onGpu.clear();
+            }
         }
-        return new DecodedImages(layout, output, count - onGpu.size());
+        for (int index : failures.keySet()) {
+            Cuda.check(cudart.cudaMemsetAsync(output.at(layout.offset(index)), 0, layout.image(index).rgbBytes(),
+                    stream.handle()), "cudaMemsetAsync");
+        }
+        stageAndCopyCpuImages(onCpu, layout, stream);
+        return new DecodedImages(layout, output, count - onGpu.size() - failures.size(), failures);
     }
 
     private void decodeBatched(List<byte[]> encoded, List<Integer> onGpu, ImageBatchLayout layout, CudaStream stream) {
@@ -186,10 +210,10 @@ public final class NvJpegDecoder implements AutoCloseable {
         return bitstreams;
     }
 
-    private void stageAndCopyCpuImages(List<BufferedImage> onCpu, ImageBatchLayout layout, CudaStream stream) {
+    private void stageAndCopyCpuImages(BufferedImage[] onCpu, ImageBatchLayout layout, CudaStream stream) {
         long bytes = 0;
-        for (int i = 0; i < onCpu.size(); i++) {
-            if (onCpu.get(i) != null) {
+        for (int i = 0; i < onCpu.length; i++) {
+            if (onCpu[i] != null) {
                 bytes += layout.image(i).rgbBytes();
             }
         }
@@ -204,8 +228,8 @@ public final class NvJpegDecoder implements AutoCloseable {
             staging = PinnedMemory.allocate(bytes);
         }
         long at = 0;
-        for (int i = 0; i < onCpu.size(); i++) {
-            BufferedImage image = onCpu.get(i);
+        for (int i = 0; i < onCpu.length; i++) {
+            BufferedImage image = onCpu[i];
             if (image == null) {
                 continue;
             }
@@ -216,17 +240,24 @@ public final class NvJpegDecoder implements AutoCloseable {
         }
     }
 
-    private static BufferedImage decodeOnCpu(byte[] bytes, int index) {
+    /** Decodes image {@code index} with ImageIO, or records why it cannot be decoded. */
+    private static void decodeOnCpu(List<byte[]> encoded, int index, BiFunction<Integer, Integer, ImageGeometry> geometry,
+            ImageGeometry[] sizes, BufferedImage[] onCpu, Map<Integer, String> failures) {
+        byte[] bytes = encoded.get(index);
+        String failure;
         try {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (image == null) {
-                throw new IllegalArgumentException("Image " + index + " of the batch is in no format ImageIO or nvJPEG reads ("
-                        + bytes.length + " bytes)");
+            if (image != null) {
+                sizes[index] = geometry.apply(image.getHeight(), image.getWidth());
+                onCpu[index] = image;
+                return;
             }
-            return image;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Image " + index + " of the batch is corrupt: " + e.getMessage(), e);
+            failure = "it is in no format ImageIO or nvJPEG reads (" + bytes.length + " bytes)";
+        } catch (IOException | RuntimeException e) {
+            failure = "it is damaged: " + e.getMessage();
         }
+        failures.put(index, failure);
+        sizes[index] = geometry.apply(1, 1);
     }
 
     private void ensureOutput(long bytes) {
@@ -285,6 +316,10 @@ public final class NvJpegDecoder implements AutoCloseable {
         }
     }
 
-    /** Decoded images in the decoder's device buffer; valid until its next {@code decode}. */
-    public record DecodedImages(ImageBatchLayout layout, DeviceMemory rgb, int decodedOnCpu) {}
+    /**
+     * Decoded images in the decoder's device buffer; valid until its next {@code decode}.
+     *
+     * @param failures the images that could not be decoded, by index, with the reason
+     */
+    public record DecodedImages(ImageBatchLayout layout, DeviceMemory rgb, int decodedOnCpu, Map<Integer, String> failures) {}
 }

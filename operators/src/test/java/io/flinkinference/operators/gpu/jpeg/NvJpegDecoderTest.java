@@ -61,6 +61,38 @@ class NvJpegDecoderTest {
         }
     }
 
+    @Test
+    void undecodableImagesAreReportedWithoutFailingTheBatch() throws Exception {
+        assumeFalse(GpuTests.unavailableReason().isPresent(), () -> GpuTests.unavailableReason().orElse(""));
+        Cuda.use(0);
+        byte[] good = JpegHeaderTest.jpeg(picture(120, 160), false);
+        byte[] damaged = good.clone();
+        for (int i = damaged.length / 3; i < damaged.length - 2; i++) {
+            damaged[i] = (byte) 0xFF; // markers where entropy-coded data should be
+        }
+        List<byte[]> images = List.of(good, "not an image at all".getBytes(), damaged, JpegHeaderTest.jpeg(picture(40, 90), false));
+
+        for (Backend backend : List.of(Backend.HARDWARE, Backend.GPU_HYBRID)) {
+            try (CudaStream stream = new CudaStream(); NvJpegDecoder decoder = NvJpegDecoder.open(0, backend)) {
+                DecodedImages decoded = decoder.decode(images, (h, w) -> new ImageGeometry(h, w, w), stream);
+                assertThat(decoded.failures()).as("%s", decoder.backend()).containsKey(1);
+                assertThat(decoded.failures().get(1)).contains("no format ImageIO or nvJPEG reads");
+                try (PinnedMemory host = PinnedMemory.allocate(decoded.layout().totalBytes())) {
+                    stream.copyToHost(host.pointer(), decoded.rgb().pointer(), decoded.layout().totalBytes());
+                    stream.complete();
+                    for (int i : new int[] {0, 3}) {
+                        byte[] expected = RgbPixels.of(ImageIO.read(new ByteArrayInputStream(images.get(i))));
+                        long sum = 0;
+                        for (int b = 0; b < expected.length; b++) {
+                            sum += Math.abs((expected[b] & 0xff) - (host.buffer().get((int) decoded.layout().offset(i) + b) & 0xff));
+                        }
+                        assertThat((double) sum / expected.length).as("image %d, %s", i, decoder.backend()).isLessThanOrEqualTo(3.0);
+                    }
+                }
+            }
+        }
+    }
+
     private static BufferedImage picture(int height, int width) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
