@@ -1,5 +1,6 @@
 package io.flinkinference.operators.batching;
 
+import io.flinkinference.operators.engine.EncodedImages;
 import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
@@ -158,9 +159,13 @@ public final class DynamicBatcher implements AutoCloseable {
             for (Pending pending : batch) {
                 listener.recordQueued(cutNanos - pending.enqueuedNanos);
             }
-            Map<String, Tensor> inputs = size == 1 && engine.batchRange().contains(1)
-                    ? batch.get(0).inputs
-                    : stack(batch, Math.max(size, engine.batchRange().min()), context);
+            int rows = Math.max(size, engine.batchRange().min());
+            Map<String, Tensor> inputs;
+            if (EncodedImages.in(batch.get(0).inputs)) {
+                inputs = EncodedImages.stack(batch.stream().map(Pending::inputs).toList(), rows);
+            } else {
+                inputs = size == 1 && engine.batchRange().contains(1) ? batch.get(0).inputs : stack(batch, rows, context);
+            }
             long start = System.nanoTime();
             Map<String, Tensor> outputs = context.infer(inputs);
             long inferenceNanos = System.nanoTime() - start;
@@ -243,11 +248,18 @@ public final class DynamicBatcher implements AutoCloseable {
 
     private record Pending(Map<String, Tensor> inputs, CompletableFuture<BatchRow> future, long enqueuedNanos) {}
 
-    /** The shapes of a record's inputs without the batch dimension: records batch only with equals. */
+    /**
+     * The shapes of a record's inputs without the batch dimension: records batch only with equals.
+     * Encoded images batch whatever their lengths ({@link EncodedImages}).
+     */
     private record ShapeKey(Map<String, List<Long>> shapes) {
         static ShapeKey of(Map<String, Tensor> inputs) {
             Map<String, List<Long>> shapes = new TreeMap<>();
             inputs.forEach((name, tensor) -> {
+                if (name.equals(EncodedImages.BYTES)) {
+                    shapes.put(name, List.of());
+                    return;
+                }
                 long[] shape = tensor.shape();
                 List<Long> rest = new ArrayList<>(shape.length);
                 for (int i = 1; i < shape.length; i++) {

@@ -26,6 +26,15 @@ public interface InferenceEngine extends AutoCloseable {
     /** Outputs the model declares; dynamic dimensions are -1. */
     List<TensorSpec> outputs();
 
+    /**
+     * Whether this engine takes encoded images (JPEG, PNG, ...) and decodes and preprocesses them
+     * itself, as the manifest's preprocessing says: TensorRT does both on the GPU, so that only the
+     * encoded bytes cross PCIe. Such an engine's batches follow {@link EncodedImages}.
+     */
+    default boolean decodesImages() {
+        return false;
+    }
+
     /** Batch sizes this engine accepts along the first dimension of every input. */
     BatchRange batchRange();
 

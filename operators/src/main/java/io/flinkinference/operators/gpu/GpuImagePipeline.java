@@ -49,14 +49,6 @@ public final class GpuImagePipeline implements AutoCloseable {
      * @return the preprocessed images and the ones that could not be decoded
      */
     public Batch process(List<byte[]> encoded, CudaStream stream) {
-        Cuda.use(device);
-        DecodedImages decoded = decoder.decode(encoded, (height, width) -> ImageGeometry.of(spec, height, width), stream);
-        ImageBatchLayout layout = decoded.layout();
-        if (descriptors == null || descriptors.bytes() < layout.descriptorBytes()) {
-            freeDescriptors(stream);
-            descriptorsHost = PinnedMemory.allocate(layout.descriptorBytes());
-            descriptors = DeviceMemory.allocate(layout.descriptorBytes());
-        }
         long outputBytes = 4L * valuesPerImage() * encoded.size();
         if (output == null || output.bytes() < outputBytes) {
             if (output != null) {
@@ -65,11 +57,29 @@ public final class GpuImagePipeline implements AutoCloseable {
             }
             output = DeviceMemory.allocate(outputBytes);
         }
+        return new Batch(output, processInto(encoded, stream, output.address()));
+    }
+
+    /**
+     * Like {@link #process}, but writes the preprocessed images to {@code target}, device memory of
+     * at least {@code encoded.size()} x {@link #valuesPerImage()} floats: an engine's input buffer.
+     *
+     * @return the images that could not be decoded, by index, with the reason
+     */
+    public Map<Integer, String> processInto(List<byte[]> encoded, CudaStream stream, long target) {
+        Cuda.use(device);
+        DecodedImages decoded = decoder.decode(encoded, (height, width) -> ImageGeometry.of(spec, height, width), stream);
+        ImageBatchLayout layout = decoded.layout();
+        if (descriptors == null || descriptors.bytes() < layout.descriptorBytes()) {
+            freeDescriptors(stream);
+            descriptorsHost = PinnedMemory.allocate(layout.descriptorBytes());
+            descriptors = DeviceMemory.allocate(layout.descriptorBytes());
+        }
         layout.writeDescriptors(descriptorsHost.buffer(), spec.height());
         stream.copyToDevice(descriptors.pointer(), descriptorsHost.pointer(), layout.descriptorBytes());
-        kernel.launch(stream, spec, decoded.rgb().address(), descriptors.address(), encoded.size(), output.address());
+        kernel.launch(stream, spec, decoded.rgb().address(), descriptors.address(), encoded.size(), target);
         Cuda.checkLaunch("resize_normalize");
-        return new Batch(output, decoded.failures());
+        return decoded.failures();
     }
 
     /**

@@ -2,10 +2,15 @@ package io.flinkinference.operators.translate;
 
 import io.flinkinference.operators.InferenceFailure.Stage;
 
+import io.flinkinference.operators.gpu.jpeg.JpegHeader;
+
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
 
 /** Decodes encoded images (JPEG, PNG, BMP, GIF: whatever ImageIO reads) into pixels. */
 public final class ImageDecoder {
@@ -36,6 +41,39 @@ public final class ImageDecoder {
             throw new BadInputException(Stage.DECODE, "The image is empty (" + image.getWidth() + "x" + image.getHeight() + ").");
         }
         return image;
+    }
+
+    /**
+     * Checks, from the headers alone, that the bytes are an image some decoder reads and how large
+     * it is, without decoding the pixels: for engines that decode batches of images themselves,
+     * so that bytes which are no image at all never reach a batch.
+     */
+    public static void checkReadable(byte[] bytes) throws BadInputException {
+        if (bytes == null || bytes.length == 0) {
+            throw new BadInputException(Stage.DECODE, "The image payload is empty.");
+        }
+        if (JpegHeader.read(bytes).isPresent()) {
+            return;
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (readers.hasNext()) {
+                ImageReader reader = readers.next();
+                try {
+                    reader.setInput(in, true, true);
+                    if (reader.getWidth(0) > 0 && reader.getHeight(0) > 0) {
+                        return;
+                    }
+                } finally {
+                    reader.dispose();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException(Stage.DECODE,
+                    "The image header is corrupt or truncated (" + bytes.length + " bytes): " + e.getMessage(), e);
+        }
+        throw new BadInputException(Stage.DECODE, "The payload (" + bytes.length + " bytes, starting " + hexPrefix(bytes)
+                + ") is not an image format this decoder reads (JPEG, PNG, BMP, GIF).");
     }
 
     private static String hexPrefix(byte[] bytes) {

@@ -11,6 +11,7 @@ import io.flinkinference.operators.InferenceRequest;
 import io.flinkinference.operators.InferenceResult;
 import io.flinkinference.operators.batching.BatchRow;
 import io.flinkinference.operators.engine.BatchRange;
+import io.flinkinference.operators.engine.EncodedImages;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.InvalidInputException;
 import io.flinkinference.operators.engine.Tensor;
@@ -42,6 +43,8 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
     private transient TopKDecoder topK;
     private transient CtcDecoder ctc;
     private transient String postOutput;
+    /** The engine decodes and preprocesses images itself: requests pass their encoded bytes. */
+    private transient boolean encodedImages;
 
     @Override
     public void open(ModelVersion model, InferenceEngine engine) {
@@ -50,6 +53,7 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
         inputs = engine.inputs();
         input = inputs.get(0);
         preprocessor = manifest.preprocessing() == null ? null : new ImagePreprocessor(manifest.preprocessing());
+        encodedImages = engine.decodesImages() && preprocessor != null && inputs.size() == 1;
         Postprocessing post = manifest.postprocessing() == null ? Postprocessing.raw() : manifest.postprocessing();
         postOutput = post.output() != null ? post.output() : manifest.outputs().get(0).name();
         switch (post.type()) {
@@ -65,7 +69,13 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
             throw new BadInputException(Stage.PREPROCESS,
                     manifest.name() + " takes " + inputs.size() + " inputs; requests carry one. Write a translator for it.");
         }
-        Tensor tensor = switch (request.getEncoding() == null ? InferenceRequest.Encoding.IMAGE : request.getEncoding()) {
+        InferenceRequest.Encoding encoding = request.getEncoding() == null ? InferenceRequest.Encoding.IMAGE : request.getEncoding();
+        if (encodedImages && encoding == InferenceRequest.Encoding.IMAGE) {
+            byte[] payload = request.getPayload() == null ? new byte[0] : request.getPayload();
+            ImageDecoder.checkReadable(payload); // unreadable bytes fail here, on the task thread, never in a batch
+            return EncodedImages.record(payload);
+        }
+        Tensor tensor = switch (encoding) {
             case IMAGE -> image(request);
             case TENSOR_FLOAT32 -> tensor(request);
         };
@@ -128,6 +138,11 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
         result.setQueueMicros(row.queueNanos() / 1_000);
         result.setInferenceMicros(row.inferenceNanos() / 1_000);
         result.setMetadata(request.getMetadata() == null ? new HashMap<>() : request.getMetadata());
+        Tensor undecodable = row.outputs().get(EncodedImages.UNDECODABLE);
+        if (undecodable != null && undecodable.buffer().get(row.row()) != 0) {
+            throw new BadInputException(Stage.DECODE, "The image could not be decoded, on the GPU (nvJPEG) or the CPU (ImageIO); "
+                    + "it is damaged or in a format neither reads.");
+        }
         try {
             if (topK != null) {
                 List<InferenceResult.Label> labels = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.flinkinference.operators.engine.tensorrt;
 
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.DataType;
+import io.flinkinference.modelstore.manifest.Preprocessing;
 import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.BatchRange;
 import io.flinkinference.operators.engine.EngineException;
@@ -36,6 +37,8 @@ public final class TensorRtEngine implements InferenceEngine {
     private final String model;
     private final int device;
     private final boolean cudaGraphs;
+    /** Preprocessing of images that arrive encoded and are decoded on the GPU; null when they arrive as floats. */
+    private final Preprocessing gpuImages;
     private final TensorRtLogger logger;
     private final IRuntime runtime;
     private final ICudaEngine engine;
@@ -49,8 +52,8 @@ public final class TensorRtEngine implements InferenceEngine {
     /** A plan tensor with its largest shape under the optimization profile. */
     record IoTensor(String name, boolean input, DataType dtype, long[] declaredShape, long[] maxShape) {}
 
-    private TensorRtEngine(String model, int device, boolean cudaGraphs, TensorRtLogger logger, IRuntime runtime,
-            ICudaEngine engine) {
+    private TensorRtEngine(String model, int device, boolean cudaGraphs, Preprocessing images, TensorRtLogger logger,
+            IRuntime runtime, ICudaEngine engine) {
         this.model = model;
         this.device = device;
         this.cudaGraphs = cudaGraphs;
@@ -87,6 +90,13 @@ public final class TensorRtEngine implements InferenceEngine {
         this.inputs = specs(sized, true);
         this.outputs = specs(sized, false);
         this.batchRange = new BatchRange(minBatch, maxBatch);
+        this.gpuImages = images != null && takesImages(inputs, images) ? images : null;
+    }
+
+    /** One float input of rank 4 in the preprocessing's layout: what the GPU image pipeline writes. */
+    private static boolean takesImages(List<TensorSpec> inputs, Preprocessing images) {
+        return inputs.size() == 1 && inputs.get(0).dtype() == DataType.FLOAT32 && inputs.get(0).rank() == 4
+                && images.mean() != null && images.std() != null;
     }
 
     /**
@@ -94,6 +104,14 @@ public final class TensorRtEngine implements InferenceEngine {
      * checksum as they are read; everything created is freed again if a later step fails.
      */
     public static TensorRtEngine load(ModelVersion plan, int device, boolean cudaGraphs) {
+        return load(plan, device, cudaGraphs, null);
+    }
+
+    /**
+     * @param gpuImages the model's preprocessing, to take encoded images and decode and preprocess
+     *     them on the GPU ({@link #decodesImages()}); null to take float inputs only
+     */
+    public static TensorRtEngine load(ModelVersion plan, int device, boolean cudaGraphs, Preprocessing gpuImages) {
         String version = TensorRtLibrary.load();
         Cuda.use(device);
         byte[] bytes = plan.readModel();
@@ -111,9 +129,10 @@ public final class TensorRtEngine implements InferenceEngine {
                         + ". Plans run only on the TensorRT version and GPU generation they were built for; rebuild it "
                         + "with flink-inference setup tensorrt on this machine.");
             }
-            TensorRtEngine loaded = new TensorRtEngine(plan.ref().toString(), device, cudaGraphs, logger, runtime, engine);
-            LOG.info("Loaded TensorRT plan {} on GPU {}: inputs {}, outputs {}, batch {}, CUDA graphs {}", plan.ref(),
-                    device, loaded.inputs, loaded.outputs, loaded.batchRange, cudaGraphs ? "on" : "off");
+            TensorRtEngine loaded = new TensorRtEngine(plan.ref().toString(), device, cudaGraphs, gpuImages, logger, runtime, engine);
+            LOG.info("Loaded TensorRT plan {} on GPU {}: inputs {}, outputs {}, batch {}, CUDA graphs {}, images decoded on {}",
+                    plan.ref(), device, loaded.inputs, loaded.outputs, loaded.batchRange, cudaGraphs ? "on" : "off",
+                    loaded.gpuImages != null ? "the GPU" : "the CPU");
             return loaded;
         } catch (RuntimeException | Error e) {
             if (engine != null) {
@@ -157,6 +176,11 @@ public final class TensorRtEngine implements InferenceEngine {
         return device;
     }
 
+    /** The preprocessing the GPU image pipeline applies, or null. */
+    Preprocessing gpuImages() {
+        return gpuImages;
+    }
+
     ICudaEngine cudaEngine() {
         return engine;
     }
@@ -182,6 +206,11 @@ public final class TensorRtEngine implements InferenceEngine {
     @Override
     public List<TensorSpec> outputs() {
         return outputs;
+    }
+
+    @Override
+    public boolean decodesImages() {
+        return gpuImages != null;
     }
 
     @Override

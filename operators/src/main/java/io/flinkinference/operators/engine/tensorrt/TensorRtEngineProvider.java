@@ -38,7 +38,8 @@ public final class TensorRtEngineProvider implements EngineProvider {
     public InferenceEngine open(ModelVersion model, ReadableConfig options, int device) {
         Target target = new Target(TensorRtLibrary.load(), Cuda.describe(device).computeCapability());
         ModelVersion plan = planFor(model, target);
-        return TensorRtEngine.load(plan, device, options.get(TensorRtOptions.CUDA_GRAPHS));
+        return TensorRtEngine.load(plan, device, options.get(TensorRtOptions.CUDA_GRAPHS),
+                options.get(TensorRtOptions.GPU_IMAGE_DECODING) ? model.manifest().preprocessing() : null);
     }
 
     /** TensorRT, a GPU and a plan of the model for that GPU: what {@link #open} will need on device 0. */

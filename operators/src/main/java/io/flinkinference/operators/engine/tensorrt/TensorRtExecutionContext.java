@@ -1,14 +1,19 @@
 package io.flinkinference.operators.engine.tensorrt;
 
 import io.flinkinference.modelstore.manifest.DataType;
+import io.flinkinference.modelstore.manifest.Preprocessing;
+import io.flinkinference.operators.engine.EncodedImages;
 import io.flinkinference.operators.engine.EngineException;
+import io.flinkinference.operators.engine.InvalidInputException;
 import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.Tensor;
 import io.flinkinference.operators.engine.TensorValidator;
 import io.flinkinference.operators.gpu.Cuda;
 import io.flinkinference.operators.gpu.CudaStream;
 import io.flinkinference.operators.gpu.DeviceMemory;
+import io.flinkinference.operators.gpu.GpuImagePipeline;
 import io.flinkinference.operators.gpu.PinnedMemory;
+import io.flinkinference.operators.gpu.jpeg.NvJpegDecoder;
 import io.flinkinference.operators.engine.tensorrt.TensorRtEngine.IoTensor;
 import org.apache.flink.util.IOUtils;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
@@ -39,6 +44,8 @@ final class TensorRtExecutionContext implements ExecutionContext {
     private final IExecutionContext context;
     private final CudaStream stream;
     private final CudaGraphs graphs;
+    /** Decodes and preprocesses encoded images on the GPU; created on the first such batch. */
+    private GpuImagePipeline pipeline;
 
     TensorRtExecutionContext(TensorRtEngine engine, boolean cudaGraphs) {
         this.engine = engine;
@@ -87,6 +94,9 @@ final class TensorRtExecutionContext implements ExecutionContext {
 
     @Override
     public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
+        if (EncodedImages.in(inputs)) {
+            return inferEncoded(inputs);
+        }
         long batch = TensorValidator.validate(inputs, engine.inputs(), engine.batchRange());
         Cuda.use(engine.device());
         for (IoTensor tensor : engine.ioTensors()) {
@@ -99,15 +109,54 @@ final class TensorRtExecutionContext implements ExecutionContext {
             if (input != staged.get(tensor.name())) {
                 host.get(tensor.name()).buffer().put(bytes);
             }
-            try (Dims64 dims = dims(input.shape())) {
-                if (!context.setInputShape(tensor.name(), dims)) {
-                    throw new EngineException("TensorRT refused shape " + Arrays.toString(input.shape()) + " for input '"
-                            + tensor.name() + "': " + engine.logger().drainErrors());
-                }
-            }
+            setInputShape(tensor.name(), input.shape());
             stream.copyToDevice(device.get(tensor.name()).pointer(), host.get(tensor.name()).pointer(), size);
         }
-        graphs.run((int) batch, stream, () -> {
+        return runAndCollect((int) batch);
+    }
+
+    /**
+     * Encoded images: decoded by nvJPEG and preprocessed by the kernel straight into the input's
+     * device buffer, on this context's stream, ahead of the enqueue. Images nobody can decode are
+     * flagged in {@link EncodedImages#UNDECODABLE} rather than failing the batch.
+     */
+    private Map<String, Tensor> inferEncoded(Map<String, Tensor> inputs) {
+        if (!engine.decodesImages()) {
+            throw new InvalidInputException(engine.model() + " takes float input here, not encoded images");
+        }
+        List<byte[]> images = EncodedImages.unstack(inputs);
+        int rows = images.size();
+        if (!engine.batchRange().contains(rows)) {
+            throw new InvalidInputException("A batch of " + rows + " images is outside " + engine.model() + "'s batch range "
+                    + engine.batchRange());
+        }
+        Cuda.use(engine.device());
+        if (pipeline == null) {
+            pipeline = keep(new GpuImagePipeline(engine.device(), engine.gpuImages(), NvJpegDecoder.Backend.HARDWARE));
+        }
+        IoTensor input = engine.ioTensors().stream().filter(IoTensor::input).findFirst().orElseThrow();
+        Map<Integer, String> failures = pipeline.processInto(images, stream, device.get(input.name()).address());
+        Preprocessing spec = engine.gpuImages();
+        setInputShape(input.name(), spec.layout() == Preprocessing.Layout.NCHW
+                ? new long[] {rows, spec.channels(), spec.height(), spec.width()}
+                : new long[] {rows, spec.height(), spec.width(), spec.channels()});
+        Map<String, Tensor> outputs = runAndCollect(rows);
+        outputs.put(EncodedImages.UNDECODABLE, EncodedImages.undecodable(rows, failures.keySet()));
+        return outputs;
+    }
+
+    private void setInputShape(String name, long[] shape) {
+        try (Dims64 dims = dims(shape)) {
+            if (!context.setInputShape(name, dims)) {
+                throw new EngineException("TensorRT refused shape " + Arrays.toString(shape) + " for input '" + name + "': "
+                        + engine.logger().drainErrors());
+            }
+        }
+    }
+
+    /** Enqueues the batch (through its CUDA graph where one exists), copies the outputs back and waits. */
+    private Map<String, Tensor> runAndCollect(int batch) {
+        graphs.run(batch, stream, () -> {
             if (!context.enqueueV3(stream.handle())) {
                 throw new EngineException("TensorRT could not enqueue a batch of " + batch + " for " + engine.model() + ": "
                         + engine.logger().drainErrors());
