@@ -32,7 +32,9 @@ import java.util.Map;
  * and a device and a pinned host buffer per tensor, sized for the profile's largest batch and
  * bound to the context once. A batch is: inputs into pinned memory, {@code setInputShape},
  * asynchronous copies in, {@code enqueueV3} (or its CUDA graph), asynchronous copies out, and one
- * event the calling thread waits on.
+ * event the calling thread waits on. A batch of encoded images instead goes through a
+ * {@link GpuImagePipeline} (nvJPEG and the preprocessing kernel) straight into the input's device
+ * buffer, on the same stream.
  */
 final class TensorRtExecutionContext implements ExecutionContext {
     private final TensorRtEngine engine;
