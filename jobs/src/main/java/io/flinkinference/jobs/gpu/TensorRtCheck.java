@@ -5,12 +5,15 @@ import io.flinkinference.jobs.setup.TensorRtCommand;
 import io.flinkinference.jobs.setup.tensorrt.TensorRtPlanBuilder;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.operators.engine.EncodedImages;
 import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
 import io.flinkinference.operators.engine.onnxruntime.OnnxRuntimeEngine;
 import io.flinkinference.operators.engine.tensorrt.TensorRtEngine;
 import io.flinkinference.operators.engine.tensorrt.TensorRtLibrary;
+import io.flinkinference.operators.samples.TextLineImages;
+import io.flinkinference.operators.translate.ImagePreprocessor;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.flink.configuration.Configuration;
 
@@ -26,8 +29,8 @@ import java.util.Map;
  * Step 4: TensorRT from the machine's libraries: parse the model's ONNX, inspect the network,
  * configure the builder and build. Where the builder has its per-GPU resources, the plan is
  * published to a scratch store, run through {@link TensorRtEngine} and compared with ONNX Runtime
- * on the same inputs, and timed at several batch sizes; where it does not, the refusal is reported
- * as what it is.
+ * on the same inputs, and timed at several batch sizes, then fed PNG bytes decoded and
+ * preprocessed on the GPU; where it does not, the refusal is reported as what it is.
  */
 final class TensorRtCheck {
     private static final int MAX_BATCH = 64;
@@ -114,6 +117,49 @@ final class TensorRtCheck {
                 }
             }
             report.note(String.format("TensorRT %s best batch %d: %.0f img/s", plan.ref(), bestBatch, best));
+        }
+        compareEncoded(report, device, model, plan);
+    }
+
+    /**
+     * The same plan fed encoded PNGs, decoded and preprocessed on the GPU: its labels against the
+     * rendered truth and against ONNX Runtime on the CPU path, and its speed from bytes to labels.
+     */
+    private static void compareEncoded(CheckReport report, int device, ModelVersion model, ModelVersion plan) {
+        List<TextLineImages.Sample> samples = new TextLineImages(23).samples(256);
+        String output = model.manifest().outputs().get(0).name();
+        ImagePreprocessor cpu = new ImagePreprocessor(model.manifest().preprocessing());
+        try (InferenceEngine reference = OnnxRuntimeEngine.open(model, new Configuration());
+                TensorRtEngine engine = TensorRtEngine.load(plan, device, true, model.manifest().preprocessing());
+                ExecutionContext context = engine.newContext()) {
+            int correct = 0;
+            int agree = 0;
+            List<Map<String, Tensor>> records = new ArrayList<>();
+            for (int start = 0; start < samples.size(); start += 32) {
+                List<TextLineImages.Sample> chunk = samples.subList(start, start + 32);
+                List<Map<String, Tensor>> encoded = chunk.stream().map(sample -> EncodedImages.record(sample.png())).toList();
+                records.addAll(encoded);
+                Map<String, Tensor> outputs = context.infer(EncodedImages.stack(encoded, chunk.size()));
+                FloatBuffer gpu = outputs.get(output).floats();
+                FloatBuffer onnx = reference.infer(Map.of(model.manifest().inputs().get(0).name(),
+                        cpu.batch(chunk.stream().map(TextLineImages.Sample::image).toList()))).get(output).floats();
+                for (int row = 0; row < chunk.size(); row++) {
+                    int label = argmax(gpu, row, 2);
+                    correct += Integer.toString(label * 180).equals(chunk.get(row).orientationLabel()) ? 1 : 0;
+                    agree += label == argmax(onnx, row, 2) ? 1 : 0;
+                }
+            }
+            report.check("TensorRT on GPU-decoded PNGs vs the rendered truth and ONNX Runtime", agree >= 0.99 * samples.size(),
+                    String.format("accuracy %d/%d, top-1 agreement with ONNX Runtime on the CPU path %d/%d (the GPU resize "
+                            + "differs slightly from Java2D's)", correct, samples.size(), agree, samples.size()));
+            Map<String, Tensor> batch = EncodedImages.stack(records.subList(0, 32), 32);
+            double seconds = MemoryCheck.median(5, () -> MemoryCheck.timeSeconds(() -> {
+                for (int i = 0; i < 20; i++) {
+                    context.infer(batch);
+                }
+            }));
+            report.note(String.format("TensorRT %s from PNG bytes (GPU decode + preprocess), batch 32: %.0f img/s", plan.ref(),
+                    20 * 32 / seconds));
         }
     }
 
