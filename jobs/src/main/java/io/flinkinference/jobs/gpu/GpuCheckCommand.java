@@ -25,10 +25,10 @@ import java.util.concurrent.Callable;
         description = {"Check and measure this machine's NVIDIA GPU for flink-inference:",
             "  1. pinned and device memory, copies byte for byte, the host-to-device feed against a plain cudaMemcpy;",
             "  2. the preprocessing kernel (NVRTC) against its Java reference, and its speed against the bytes-moved roofline;",
-            "  3. nvJPEG batched decoding against ImageIO, and its speed against ImageIO on all cores; then JPEG to model",
-            "     input entirely on the GPU against the CPU path (ImageIO and Java2D on all cores);",
+            "  3. nvJPEG batched decoding against ImageIO, and its speed against ImageIO on all cores; then JPEG to model "
+                    + "input entirely on the GPU against the CPU path (ImageIO and Java2D on all cores);",
             "  4. TensorRT: parse the model, configure the builder, build a plan; where that works, run it against "
-                    + "ONNX Runtime and time it.",
+                    + "ONNX Runtime, from floats and from PNG bytes decoded on the GPU, and time it.",
             "Exit status: 0 all checks passed, 1 a check failed, 2 no usable GPU. Missed speed goals are reported, not failed."},
         footer = {"", "Examples:", "  flink-inference gpu-check", "  flink-inference gpu-check --device 1 --skip-tensorrt"})
 public final class GpuCheckCommand implements Callable<Integer> {
