@@ -166,19 +166,24 @@ final class JpegCheck {
     }
 
     private static double cpuRate(List<byte[]> images) {
+        return cpuRate(images, JpegCheck::imageIo);
+    }
+
+    /** Images per second that {@code work} gets through on all cores, after three warm-up rounds. */
+    static double cpuRate(List<byte[]> images, java.util.function.Consumer<byte[]> work) {
         ForkJoinPool pool = new ForkJoinPool(cores());
+        Runnable round = () -> pool.submit(() -> images.parallelStream().forEach(work)).join();
         try {
             for (int warmUp = 0; warmUp < 3; warmUp++) { // ImageIO's decoder runs several times faster once compiled
-                pool.submit(() -> images.parallelStream().forEach(JpegCheck::imageIo)).join();
+                round.run();
             }
-            return images.size() / MemoryCheck.median(3, () -> MemoryCheck.timeSeconds(() ->
-                    pool.submit(() -> images.parallelStream().forEach(JpegCheck::imageIo)).join()));
+            return images.size() / MemoryCheck.median(3, () -> MemoryCheck.timeSeconds(round));
         } finally {
             pool.shutdown();
         }
     }
 
-    private static int cores() {
+    static int cores() {
         return Runtime.getRuntime().availableProcessors();
     }
 
@@ -186,7 +191,7 @@ final class JpegCheck {
         return new ImageGeometry(height, width, width);
     }
 
-    private static BufferedImage imageIo(byte[] bytes) {
+    static BufferedImage imageIo(byte[] bytes) {
         try {
             return ImageIO.read(new ByteArrayInputStream(bytes));
         } catch (IOException e) {

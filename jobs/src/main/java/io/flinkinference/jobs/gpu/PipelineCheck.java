@@ -1,5 +1,6 @@
 package io.flinkinference.jobs.gpu;
 
+import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.Preprocessing;
 import io.flinkinference.operators.engine.Tensor;
 import io.flinkinference.operators.gpu.CudaStream;
@@ -11,15 +12,11 @@ import io.flinkinference.operators.gpu.preprocess.ImageGeometry;
 import io.flinkinference.operators.gpu.preprocess.PreprocessReference;
 import io.flinkinference.operators.translate.ImagePreprocessor;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * Step 3b: the whole image path on the GPU (JPEG bytes in, the classifier's float input out)
@@ -44,7 +41,7 @@ final class PipelineCheck {
                 FloatBuffer expected = FloatBuffer.allocate((int) values);
                 PreprocessReference reference = new PreprocessReference(spec);
                 for (int i = 0; i < images.size(); i++) {
-                    BufferedImage decoded = imageIo(images.get(i));
+                    BufferedImage decoded = JpegCheck.imageIo(images.get(i));
                     reference.apply(RgbPixels.of(decoded), ImageGeometry.of(spec, decoded.getHeight(), decoded.getWidth()),
                             expected, i);
                 }
@@ -62,31 +59,11 @@ final class PipelineCheck {
                 stream.complete();
             }));
             ImagePreprocessor cpu = new ImagePreprocessor(spec);
-            ForkJoinPool pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
-            try {
-                Runnable cpuRound = () -> pool.submit(() -> images.parallelStream().forEach(bytes -> {
-                    FloatBuffer one = Tensor.allocate(io.flinkinference.modelstore.manifest.DataType.FLOAT32,
-                            cpu.inputShape(1)).floats();
-                    cpu.write(imageIo(bytes), one, 0);
-                })).join();
-                for (int warmUp = 0; warmUp < 3; warmUp++) {
-                    cpuRound.run();
-                }
-                double cpuRate = images.size() / MemoryCheck.median(3, () -> MemoryCheck.timeSeconds(cpuRound));
-                report.figure(String.format("JPEG 640x480 -> 224x224 input, GPU (%s) vs CPU", pipeline.backend().name().toLowerCase()),
-                        gpuRate / cpuRate, 5.0, String.format("%.1f k img/s vs ImageIO + Java2D on %d cores %.1f k img/s",
-                                gpuRate / 1e3, Runtime.getRuntime().availableProcessors(), cpuRate / 1e3));
-            } finally {
-                pool.shutdown();
-            }
-        }
-    }
-
-    private static BufferedImage imageIo(byte[] bytes) {
-        try {
-            return ImageIO.read(new ByteArrayInputStream(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            double cpuRate = JpegCheck.cpuRate(images, bytes -> cpu.write(JpegCheck.imageIo(bytes),
+                    Tensor.allocate(DataType.FLOAT32, cpu.inputShape(1)).floats(), 0));
+            report.figure(String.format("JPEG 640x480 -> 224x224 input, GPU (%s) vs CPU", pipeline.backend().name().toLowerCase()),
+                    gpuRate / cpuRate, 5.0, String.format("%.1f k img/s vs ImageIO + Java2D on %d cores %.1f k img/s",
+                            gpuRate / 1e3, JpegCheck.cores(), cpuRate / 1e3));
         }
     }
 }

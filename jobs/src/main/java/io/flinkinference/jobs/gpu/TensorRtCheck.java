@@ -76,7 +76,8 @@ final class TensorRtCheck {
         List<Map<String, Tensor>> batches = SampleImages.renderedTextLines(256, 11).batches(model.manifest());
         String output = model.manifest().outputs().get(0).name();
         try (InferenceEngine reference = OnnxRuntimeEngine.open(model, new Configuration());
-                TensorRtEngine engine = TensorRtEngine.load(plan, device, true);
+                // with the preprocessing, so that the same engine also takes encoded images (compareEncoded)
+                TensorRtEngine engine = TensorRtEngine.load(plan, device, true, model.manifest().preprocessing());
                 ExecutionContext context = engine.newContext()) {
             int agree = 0;
             int rows = 0;
@@ -117,50 +118,47 @@ final class TensorRtCheck {
                 }
             }
             report.note(String.format("TensorRT %s best batch %d: %.0f img/s", plan.ref(), bestBatch, best));
+            compareEncoded(report, model, plan, reference, context);
         }
-        compareEncoded(report, device, model, plan);
     }
 
     /**
      * The same plan fed encoded PNGs, decoded and preprocessed on the GPU: its labels against the
      * rendered truth and against ONNX Runtime on the CPU path, and its speed from bytes to labels.
      */
-    private static void compareEncoded(CheckReport report, int device, ModelVersion model, ModelVersion plan) {
+    private static void compareEncoded(CheckReport report, ModelVersion model, ModelVersion plan, InferenceEngine reference,
+            ExecutionContext context) {
         List<TextLineImages.Sample> samples = new TextLineImages(23).samples(256);
         String output = model.manifest().outputs().get(0).name();
         ImagePreprocessor cpu = new ImagePreprocessor(model.manifest().preprocessing());
-        try (InferenceEngine reference = OnnxRuntimeEngine.open(model, new Configuration());
-                TensorRtEngine engine = TensorRtEngine.load(plan, device, true, model.manifest().preprocessing());
-                ExecutionContext context = engine.newContext()) {
-            int correct = 0;
-            int agree = 0;
-            List<Map<String, Tensor>> records = new ArrayList<>();
-            for (int start = 0; start < samples.size(); start += 32) {
-                List<TextLineImages.Sample> chunk = samples.subList(start, start + 32);
-                List<Map<String, Tensor>> encoded = chunk.stream().map(sample -> EncodedImages.record(sample.png())).toList();
-                records.addAll(encoded);
-                Map<String, Tensor> outputs = context.infer(EncodedImages.stack(encoded, chunk.size()));
-                FloatBuffer gpu = outputs.get(output).floats();
-                FloatBuffer onnx = reference.infer(Map.of(model.manifest().inputs().get(0).name(),
-                        cpu.batch(chunk.stream().map(TextLineImages.Sample::image).toList()))).get(output).floats();
-                for (int row = 0; row < chunk.size(); row++) {
-                    int label = argmax(gpu, row, 2);
-                    correct += Integer.toString(label * 180).equals(chunk.get(row).orientationLabel()) ? 1 : 0;
-                    agree += label == argmax(onnx, row, 2) ? 1 : 0;
-                }
+        int correct = 0;
+        int agree = 0;
+        List<Map<String, Tensor>> records = new ArrayList<>();
+        for (int start = 0; start < samples.size(); start += 32) {
+            List<TextLineImages.Sample> chunk = samples.subList(start, start + 32);
+            List<Map<String, Tensor>> encoded = chunk.stream().map(sample -> EncodedImages.record(sample.png())).toList();
+            records.addAll(encoded);
+            Map<String, Tensor> outputs = context.infer(EncodedImages.stack(encoded, chunk.size()));
+            FloatBuffer gpu = outputs.get(output).floats();
+            FloatBuffer onnx = reference.infer(Map.of(model.manifest().inputs().get(0).name(),
+                    cpu.batch(chunk.stream().map(TextLineImages.Sample::image).toList()))).get(output).floats();
+            for (int row = 0; row < chunk.size(); row++) {
+                int label = argmax(gpu, row, 2);
+                correct += Integer.toString(label * 180).equals(chunk.get(row).orientationLabel()) ? 1 : 0;
+                agree += label == argmax(onnx, row, 2) ? 1 : 0;
             }
-            report.check("TensorRT on GPU-decoded PNGs vs the rendered truth and ONNX Runtime", agree >= 0.99 * samples.size(),
-                    String.format("accuracy %d/%d, top-1 agreement with ONNX Runtime on the CPU path %d/%d (the GPU resize "
-                            + "differs slightly from Java2D's)", correct, samples.size(), agree, samples.size()));
-            Map<String, Tensor> batch = EncodedImages.stack(records.subList(0, 32), 32);
-            double seconds = MemoryCheck.median(5, () -> MemoryCheck.timeSeconds(() -> {
-                for (int i = 0; i < 20; i++) {
-                    context.infer(batch);
-                }
-            }));
-            report.note(String.format("TensorRT %s from PNG bytes (GPU decode + preprocess), batch 32: %.0f img/s", plan.ref(),
-                    20 * 32 / seconds));
         }
+        report.check("TensorRT on GPU-decoded PNGs vs the rendered truth and ONNX Runtime", agree >= 0.99 * samples.size(),
+                String.format("accuracy %d/%d, top-1 agreement with ONNX Runtime on the CPU path %d/%d (the GPU resize "
+                        + "differs slightly from Java2D's)", correct, samples.size(), agree, samples.size()));
+        Map<String, Tensor> batch = EncodedImages.stack(records.subList(0, 32), 32);
+        double seconds = MemoryCheck.median(5, () -> MemoryCheck.timeSeconds(() -> {
+            for (int i = 0; i < 20; i++) {
+                context.infer(batch);
+            }
+        }));
+        report.note(String.format("TensorRT %s from PNG bytes (GPU decode + preprocess), batch 32: %.0f img/s", plan.ref(),
+                20 * 32 / seconds));
     }
 
     /** A batch of {@code size} rows, cycling through the rows of {@code batch}. */

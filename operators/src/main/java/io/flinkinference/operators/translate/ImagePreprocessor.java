@@ -4,6 +4,8 @@ import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.Preprocessing;
 import io.flinkinference.modelstore.manifest.Preprocessing.Layout;
 import io.flinkinference.operators.engine.Tensor;
+import io.flinkinference.operators.gpu.preprocess.ChannelTransform;
+import io.flinkinference.operators.gpu.preprocess.ImageGeometry;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -25,13 +27,11 @@ public final class ImagePreprocessor {
     public ImagePreprocessor(Preprocessing spec) {
         this.spec = spec;
         this.channels = spec.channels();
-        this.multiply = new float[channels];
-        this.add = new float[channels];
-        for (int c = 0; c < channels; c++) {
-            // (p * scale - mean) / std == p * (scale / std) + (-mean / std): one multiply-add per value.
-            multiply[c] = (float) (spec.scale() / spec.std().get(c));
-            add[c] = (float) (-spec.mean().get(c) / spec.std().get(c));
-        }
+        // (p * scale - mean) / std == p * (scale / std) + (-mean / std): one multiply-add per value,
+        // folded the same way as for the GPU kernel.
+        ChannelTransform transform = ChannelTransform.of(spec);
+        this.multiply = transform.multiply();
+        this.add = transform.add();
     }
 
     public Preprocessing spec() {
@@ -63,11 +63,7 @@ public final class ImagePreprocessor {
     public void write(BufferedImage image, FloatBuffer batch, int index) {
         int height = spec.height();
         int width = spec.width();
-        int resizedWidth = switch (spec.resizeMode()) {
-            case STRETCH -> width;
-            case FIT_HEIGHT_PAD -> (int) Math.min(width,
-                    Math.max(1, Math.ceil(height * (double) image.getWidth() / image.getHeight())));
-        };
+        int resizedWidth = ImageGeometry.resizedWidth(spec, image.getHeight(), image.getWidth());
         int[] argb = resize(image, resizedWidth, height).getRGB(0, 0, resizedWidth, height, null, 0, resizedWidth);
 
         int base = index * valuesPerImage();
