@@ -9,7 +9,7 @@
 #   OUT_DIR/trtK      TensorRT 10.15 libraries, K = 1..N, about 60 MB each (with --tensorrt)
 # Then, on the GPU machine, copy each folder's contents to /tmp/gpu and run
 #   LD_LIBRARY_PATH=/tmp/trtlib:/tmp/gpu/jre/lib:/usr/local/cuda/lib64 \
-#     /tmp/gpu/jre/bin/java -cp "/tmp/gpu/lib/*" io.flinkinference.jobs.gpu.GpuCheckCommand \
+#     /tmp/gpu/jre/bin/java -cp "/tmp/gpu/lib/*" io.flinkinference.tools.gpu.GpuCheckCommand \
 #     --jpegs /tmp/gpu/jpegs --store /tmp/gpu/store
 set -euo pipefail
 out=${1:?usage: scripts/gpu-bundle.sh OUT_DIR [--tensorrt]}
@@ -17,7 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 echo "building the project's jars"
 mvn -B -q -DskipTests install
-classpath=$(cat jobs/target/launcher.classpath)
+classpath=$(cat cli/target/launcher.classpath)
 pick() { tr ':' '\n' <<<"$classpath" | grep -E "$1" || true; }
 
 rm -rf "$out" && mkdir -p "$out/base/lib" "$out/extra/lib" "$out/extra/store"
@@ -28,15 +28,16 @@ jlink --add-modules java.base,jdk.unsupported,java.logging,java.management,java.
 cp -L /usr/lib/x86_64-linux-gnu/libjpeg.so.62 "$out/jre/lib/" 2>/dev/null || true
 tar czf "$out/base/jre.tgz" -C "$out" jre && rm -rf "$out/jre"
 
-cp model-store/target/flink-inference-model-store-*.jar operators/target/flink-inference-operators-*.jar \
-    jobs/target/flink-inference-jobs-*.jar "$out/base/lib/"
+for module in model-store operators engine-onnxruntime engine-tensorrt samples jobs tools cli; do
+    cp "$module"/target/flink-inference-"$module"-*.jar "$out/base/lib/"
+done
 rm -f "$out"/base/lib/*-tests.jar "$out"/base/lib/*-sources.jar
 pick '/(javacpp|cuda|tensorrt)-[^/]*\.jar$|/picocli-|/slf4j-api-|/commons-io-' | xargs -I{} cp {} "$out/base/lib/"
 pick '/(flink-core|flink-core-api|flink-annotations|flink-metrics-core|flink-shaded-guava|flink-shaded-jackson)-[^/]*\.jar$|/jackson-(core|databind|annotations)-|/commons-lang3-|/commons-text-|/kryo-' \
     | grep -v -- '-tests.jar' | xargs -I{} cp {} "$out/extra/lib/"
 
 echo "writing sample images with ImageIO"
-java -cp "$classpath:jobs/target/classes" io.flinkinference.jobs.gpu.SampleJpegs "$out/base/jpegs" >/dev/null
+java -cp "$classpath:tools/target/classes" io.flinkinference.tools.gpu.SampleJpegs "$out/base/jpegs" >/dev/null
 store=${FLINK_INFERENCE_STORE:-$HOME/.flink-inference/models}
 [ -d "$store/ppocr-cls" ] || bin/flink-inference models fetch
 cp -r "$store/ppocr-cls" "$out/extra/store/"

@@ -1,15 +1,15 @@
 package io.flinkinference.benchmarks;
 
-import io.flinkinference.jobs.FlinkInferenceCli;
-import io.flinkinference.jobs.setup.ValidationGate;
+import io.flinkinference.cli.FlinkInferenceCli;
+import io.flinkinference.tools.setup.ValidationGate;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
-import io.flinkinference.modelstore.fetch.PaddleOcrModels;
+import io.flinkinference.samples.models.PaddleOcrModels;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
-import io.flinkinference.operators.engine.onnxruntime.OnnxRuntimeEngineProvider;
-import io.flinkinference.operators.samples.TextLineImages;
+import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngineProvider;
+import io.flinkinference.samples.TextLineImages;
 import io.flinkinference.operators.translate.ImagePreprocessor;
 import org.apache.flink.configuration.Configuration;
 

@@ -1,6 +1,6 @@
 package io.flinkinference.jobs;
 
-import io.flinkinference.modelstore.cli.CliErrors;
+import io.flinkinference.jobs.cli.CliErrors;
 import picocli.CommandLine;
 
 /**

@@ -2,13 +2,13 @@ package io.flinkinference.jobs;
 
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.InferenceResult;
-import io.flinkinference.jobs.kafka.EmbeddedKafka;
+import io.flinkinference.samples.EmbeddedKafka;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.OutputReader;
 import io.flinkinference.modelstore.ModelStore;
-import io.flinkinference.modelstore.fetch.PaddleOcrModels;
+import io.flinkinference.samples.models.PaddleOcrModels;
 import io.flinkinference.operators.InferenceOptions;
-import io.flinkinference.operators.samples.TextLineImages;
+import io.flinkinference.samples.TextLineImages;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;

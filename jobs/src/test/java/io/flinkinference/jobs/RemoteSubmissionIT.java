@@ -1,13 +1,14 @@
 package io.flinkinference.jobs;
 
+
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.InferenceResult;
-import io.flinkinference.jobs.kafka.EmbeddedKafka;
+import io.flinkinference.samples.EmbeddedKafka;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.OutputReader;
 import io.flinkinference.modelstore.ModelStore;
-import io.flinkinference.modelstore.fetch.PaddleOcrModels;
-import io.flinkinference.operators.samples.TextLineImages;
+import io.flinkinference.samples.models.PaddleOcrModels;
+import io.flinkinference.samples.TextLineImages;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -17,6 +18,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import io.flinkinference.jobs.cli.CliErrors;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -91,10 +93,10 @@ class RemoteSubmissionIT {
 
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            CommandLine cli = FlinkInferenceCli.commandLine();
+            CommandLine cli = new CommandLine(new RunCommand()).setExecutionExceptionHandler(new CliErrors());
             cli.setOut(new PrintWriter(out, true));
             cli.setErr(new PrintWriter(err, true));
-            int status = cli.execute("run", "-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--store", store,
+            int status = cli.execute("-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--store", store,
                     "--bounded", "--jobmanager", rest.getHost() + ":" + rest.getPort());
 
             assertThat(status).as(err.toString()).isZero();

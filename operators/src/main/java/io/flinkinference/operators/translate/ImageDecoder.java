@@ -2,7 +2,7 @@ package io.flinkinference.operators.translate;
 
 import io.flinkinference.operators.InferenceFailure.Stage;
 
-import io.flinkinference.operators.gpu.jpeg.JpegHeader;
+import io.flinkinference.operators.image.JpegHeader;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;

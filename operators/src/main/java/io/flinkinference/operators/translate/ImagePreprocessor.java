@@ -4,8 +4,8 @@ import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.Preprocessing;
 import io.flinkinference.modelstore.manifest.Preprocessing.Layout;
 import io.flinkinference.operators.engine.Tensor;
-import io.flinkinference.operators.gpu.preprocess.ChannelTransform;
-import io.flinkinference.operators.gpu.preprocess.ImageGeometry;
+import io.flinkinference.operators.image.ChannelTransform;
+import io.flinkinference.operators.image.ImageGeometry;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

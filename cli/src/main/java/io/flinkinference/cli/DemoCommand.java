@@ -1,0 +1,299 @@
+package io.flinkinference.cli;
+
+import io.flinkinference.jobs.StreamingInferenceJob;
+
+import io.flinkinference.avro.DeadLetter;
+import io.flinkinference.avro.ImageEncoding;
+import io.flinkinference.avro.InferenceResult;
+import io.flinkinference.jobs.cli.DurationConverter;
+import io.flinkinference.samples.EmbeddedKafka;
+import io.flinkinference.jobs.kafka.ImageProducer;
+import io.flinkinference.jobs.kafka.OutputReader;
+import io.flinkinference.modelstore.ModelRef;
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.jobs.cli.StoreOption;
+import io.flinkinference.samples.models.PaddleOcrModels;
+import io.flinkinference.operators.InferenceOptions;
+import io.flinkinference.samples.TextLineImages;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The embedded default, everything real on this machine: a Kafka broker (KRaft, loopback), a
+ * Flink MiniCluster running the streaming job, ONNX Runtime on the CPU and the PaddleOCR
+ * orientation classifier. Text lines are rendered (some upside down, a few corrupt), streamed
+ * through Kafka, classified, and checked against the known answers.
+ */
+@Command(
+        name = "demo",
+        description = {
+            "Run the streaming job on this machine with nothing to install: start a Kafka broker and a "
+                    + "Flink MiniCluster, fetch the orientation classifier (once), stream rendered text lines "
+                    + "(some upside down, a few corrupt) through Kafka and the job, and show live progress.",
+            "The last line is machine-readable: summary: records=N results=N dead_letters=N accuracy=P%% "
+                    + "throughput=R/s p50_ms=X p99_ms=Y. Exit status 0 when every record came back as a "
+                    + "result or a dead letter."
+        },
+        mixinStandardHelpOptions = true,
+        footer = {"", "Examples:", "  flink-inference demo", "  flink-inference demo --records 2000 --rate 0 --parallelism 2",
+            "  flink-inference demo --duration 60s --rate 100"})
+final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+    private static final String INPUT = "images";
+    private static final String OUTPUT = "results";
+    private static final String DEAD_LETTERS = "dead-letters";
+    private static final String WARM_UP_ID = "warm-up";
+    /** Distinct images rendered before streaming; longer streams reuse them under new ids. */
+    private static final int SAMPLE_POOL = 500;
+
+    @Mixin
+    StoreOption store;
+
+    @Option(names = "--records", paramLabel = "N", defaultValue = "400", description = "Images to send (default ${DEFAULT-VALUE}); ignored with --duration.")
+    int records;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "100", description = "Images per second to send; 0 sends as fast as possible (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class, description = "Send for this long instead of --records, e.g. 30s or 2m (needs --rate > 0).")
+    Duration duration;
+
+    @Option(names = "--corrupt-every", paramLabel = "N", defaultValue = "50", description = "Every Nth record is corrupt and must land on the dead-letter topic; 0 for none (default ${DEFAULT-VALUE}).")
+    int corruptEvery;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1", description = "Parallelism of the job (default ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--max-batch-size", paramLabel = "N", defaultValue = "32", description = "inference.batch.max-size (default ${DEFAULT-VALUE}).")
+    int maxBatchSize;
+
+    @Option(names = "--max-queue-delay", paramLabel = "DURATION", defaultValue = "5ms", converter = DurationConverter.class,
+            description = "inference.batch.max-queue-delay, e.g. 500us or 5ms (default ${DEFAULT-VALUE}).")
+    Duration maxQueueDelay;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for the generated images (default: new each run).")
+    Long seed;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        int total = duration != null && rate > 0 ? (int) Math.min(Integer.MAX_VALUE, duration.toSeconds() * rate) : records;
+        if (total < 1) {
+            throw new IllegalArgumentException("Nothing to send: --records must be positive (or --duration with --rate > 0).");
+        }
+        long started = System.nanoTime();
+
+        ModelStore opened = store.open();
+        out.println("[1/4] Model store " + opened.root());
+        PaddleOcrModels.fetchInto(opened, line -> out.println("      " + line));
+        ModelVersion model = opened.resolve(ModelRef.latest(PaddleOcrModels.CLASSIFIER));
+        model.verifyOrThrow();
+        out.println("      " + model.ref() + " verified (" + model.manifest().files().size() + " files, sha256)");
+
+        out.println("[2/4] Starting a Kafka broker (KRaft, loopback) ...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(Math.max(2, parallelism), INPUT, OUTPUT, DEAD_LETTERS);
+            out.println("      " + kafka.bootstrapServers() + ", topics " + INPUT + ", " + OUTPUT + ", " + DEAD_LETTERS);
+
+            out.println("[3/4] Starting the streaming job on a local Flink MiniCluster (parallelism " + parallelism + ") ...");
+            StreamingInferenceJob.Settings settings = settings(kafka, opened);
+            StreamingInferenceJob.preflight(settings);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+            StreamingInferenceJob.build(env, settings);
+            JobClient job = env.executeAsync("flink-inference demo");
+            out.println("      job " + job.getJobID());
+
+            List<TextLineImages.Sample> samples = new TextLineImages(seed != null ? seed : System.nanoTime())
+                    .samples(Math.min(total, SAMPLE_POOL));
+            Progress progress = new Progress(total);
+            try (OutputReader reader = new OutputReader(kafka.bootstrapServers(), OUTPUT, DEAD_LETTERS, new Properties())) {
+                awaitFirstAnswer(kafka.bootstrapServers(), reader, samples.get(0), out);
+
+                out.println("[4/4] Streaming " + total + " images" + (rate > 0 ? " at " + rate + "/s" : "") + " ...");
+                AtomicInteger sent = new AtomicInteger();
+                AtomicReference<Throwable> producerError = new AtomicReference<>();
+                Thread producer = new Thread(() -> produce(kafka.bootstrapServers(), samples, total, sent, producerError), "demo-producer");
+                producer.setDaemon(true);
+                producer.start();
+
+                long patience = Math.max(60, total / Math.max(1, rate == 0 ? 100 : rate) * 3L);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(patience) + (duration == null ? 0 : duration.toNanos());
+                long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                while (progress.done() < total && System.nanoTime() < deadline && producerError.get() == null) {
+                    progress.add(reader.poll(Duration.ofMillis(200)), System.currentTimeMillis());
+                    if (System.nanoTime() >= nextReport) {
+                        out.println("      " + progress.line(sent.get(), started));
+                        out.flush();
+                        nextReport += TimeUnit.SECONDS.toNanos(1);
+                    }
+                }
+                job.cancel().get(30, TimeUnit.SECONDS);
+                if (producerError.get() != null) {
+                    throw new IllegalStateException("Sending images failed: " + producerError.get().getMessage(), producerError.get());
+                }
+                out.println("      " + progress.line(sent.get(), started));
+            }
+            out.println();
+            progress.summary(out);
+            if (progress.done() < total) {
+                out.println("Not every record came back within the time allowed; see the log above.");
+            }
+            return progress.done() == total ? 0 : 1;
+        }
+    }
+
+    /**
+     * Sends one record and waits for its result, so that start-up (deploying the job, loading the
+     * model) is over before the measured stream begins. The warm-up result is not counted.
+     */
+    private static void awaitFirstAnswer(String bootstrap, OutputReader reader, TextLineImages.Sample sample, PrintWriter out)
+            throws IOException {
+        out.println("      waiting for the job to answer a first (warm-up) record ...");
+        try (ImageProducer producer = new ImageProducer(bootstrap, INPUT, new Properties())) {
+            producer.send(ImageProducer.image(WARM_UP_ID, sample.png(), ImageEncoding.PNG, Map.of()));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (reader.poll(Duration.ofMillis(200)).results().stream().anyMatch(r -> r.getId().equals(WARM_UP_ID))) {
+                return;
+            }
+        }
+        throw new IllegalStateException("The job gave no result for a first record within 120 s; see the log above.");
+    }
+
+    private StreamingInferenceJob.Settings settings(EmbeddedKafka kafka, ModelStore opened) {
+        Configuration inference = new Configuration();
+        inference.set(InferenceOptions.MODEL, PaddleOcrModels.CLASSIFIER);
+        inference.set(InferenceOptions.MODEL_STORE, opened.root().toString());
+        inference.set(InferenceOptions.MAX_BATCH_SIZE, maxBatchSize);
+        inference.set(InferenceOptions.MAX_QUEUE_DELAY, maxQueueDelay);
+        return new StreamingInferenceJob.Settings(kafka.bootstrapServers(), INPUT, OUTPUT, DEAD_LETTERS, "flink-inference-demo",
+                inference, new Properties(), DeliveryGuarantee.AT_LEAST_ONCE, Duration.ofSeconds(5), parallelism, false);
+    }
+
+    /** Renders and sends the images; every {@code corruptEvery}-th one is broken on purpose. */
+    private void produce(String bootstrap, List<TextLineImages.Sample> samples, int total, AtomicInteger sent,
+            AtomicReference<Throwable> error) {
+        List<byte[]> pngs = samples.stream().map(TextLineImages.Sample::png).toList();
+        long interval = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
+        long next = System.nanoTime();
+        try (ImageProducer producer = new ImageProducer(bootstrap, INPUT, new Properties())) {
+            for (int i = 0; i < total; i++) {
+                TextLineImages.Sample sample = samples.get(i % samples.size());
+                byte[] png = pngs.get(i % samples.size());
+                String id = "line-" + i;
+                if (corruptEvery > 0 && i % corruptEvery == corruptEvery - 1) {
+                    producer.send(ImageProducer.image(id, Arrays.copyOf(png, png.length / 2), ImageEncoding.PNG, Map.of()));
+                } else {
+                    producer.send(ImageProducer.image(id, png, ImageEncoding.PNG, Map.of("truth", sample.orientationLabel())));
+                }
+                sent.incrementAndGet();
+                if (interval > 0) {
+                    next += interval;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+            }
+            producer.flush();
+        } catch (Throwable t) {
+            error.set(t);
+        }
+    }
+
+    /** What has come back so far, and the figures the demo reports. */
+    private static final class Progress {
+        private final int total;
+        private final List<Long> latencies = new ArrayList<>();
+        private int results;
+        private int deadLetters;
+        private int labelled;
+        private int correct;
+        private long batchSizes;
+        private long firstMillis;
+        private long lastMillis;
+
+        Progress(int total) {
+            this.total = total;
+        }
+
+        void add(OutputReader.Batch batch, long nowMillis) {
+            for (InferenceResult result : batch.results()) {
+                if (result.getId().equals(WARM_UP_ID)) {
+                    continue;
+                }
+                results++;
+                latencies.add(nowMillis - result.getEventTimeMillis().toEpochMilli());
+                batchSizes += result.getTimings().getBatchSize();
+                String truth = result.getHeaders().get("truth");
+                if (truth != null) {
+                    labelled++;
+                    correct += truth.equals(result.getLabels().get(0).getLabel()) ? 1 : 0;
+                }
+            }
+            deadLetters += batch.deadLetters().size();
+            if (batch.results().stream().anyMatch(r -> !r.getId().equals(WARM_UP_ID)) || !batch.deadLetters().isEmpty()) {
+                firstMillis = firstMillis == 0 ? nowMillis : firstMillis;
+                lastMillis = nowMillis;
+            }
+        }
+
+        int done() {
+            return results + deadLetters;
+        }
+
+        double throughput() {
+            return lastMillis > firstMillis ? (done() - 1) * 1000.0 / (lastMillis - firstMillis) : 0;
+        }
+
+        long percentile(double p) {
+            if (latencies.isEmpty()) {
+                return 0;
+            }
+            List<Long> sorted = new ArrayList<>(latencies);
+            sorted.sort(null);
+            return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
+        }
+
+        String line(int sent, long startedNanos) {
+            return String.format("%5.1fs  sent %d/%d  results %d  dead letters %d  |  %.0f rec/s  mean batch %.1f  p50 %d ms  p99 %d ms",
+                    (System.nanoTime() - startedNanos) / 1e9, sent, total, results, deadLetters, throughput(),
+                    results == 0 ? 0.0 : (double) batchSizes / results, percentile(0.5), percentile(0.99));
+        }
+
+        void summary(PrintWriter out) {
+            double accuracy = labelled == 0 ? 0 : 100.0 * correct / labelled;
+            out.printf("Records sent:      %d%n", total);
+            out.printf("Results:           %d (orientation right for %d of %d labelled: %.1f%%)%n", results, correct, labelled, accuracy);
+            out.printf("Dead letters:      %d (corrupt images, with topic, partition and offset)%n", deadLetters);
+            out.printf("Throughput:        %.0f records/s, mean batch %.1f%n", throughput(),
+                    results == 0 ? 0.0 : (double) batchSizes / results);
+            out.printf("Latency (Kafka in to Kafka out): p50 %d ms, p99 %d ms%n", percentile(0.5), percentile(0.99));
+            out.printf("summary: records=%d results=%d dead_letters=%d accuracy=%.1f%% throughput=%.0f/s p50_ms=%d p99_ms=%d%n",
+                    total, results, deadLetters, accuracy, throughput(), percentile(0.5), percentile(0.99));
+        }
+    }
+}

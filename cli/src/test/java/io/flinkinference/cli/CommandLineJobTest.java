@@ -1,0 +1,122 @@
+package io.flinkinference.cli;
+
+import io.flinkinference.samples.EmbeddedKafka;
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.samples.models.PaddleOcrModels;
+import io.flinkinference.samples.TextLineImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/** produce, run and consume as a user types them, against a real embedded broker. */
+class CommandLineJobTest {
+    private static EmbeddedKafka kafka;
+    private static String store;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void start() throws IOException {
+        kafka = EmbeddedKafka.start();
+        store = ModelStore.open(System.getProperty("flinkinference.test.store", "target/test-model-store")).root().toString();
+        PaddleOcrModels.fetchInto(ModelStore.open(store), line -> { });
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    @Test
+    void producesRunsAndConsumes(@TempDir Path images) throws Exception {
+        kafka.createTopics(1, "cli-images", "cli-results", "cli-dead");
+        for (int i = 0; i < 6; i++) {
+            TextLineImages.Sample sample = new TextLineImages(i).sample(i % 2 == 0);
+            ImageIO.write(sample.image(), "png", images.resolve("line-" + i + "-" + sample.orientationLabel() + ".png").toFile());
+        }
+        Files.write(images.resolve("bad.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+
+        assertThat(run("produce", "-b", kafka.bootstrapServers(), "--topic", "cli-images", images.toString())).isZero();
+        assertThat(out.toString()).contains("Sent 7 images");
+
+        assertThat(run("run", "-b", kafka.bootstrapServers(), "--input-topic", "cli-images", "--output-topic", "cli-results",
+                "--dead-letter-topic", "cli-dead", "--model", "ppocr-cls", "--store", store, "--bounded",
+                "--checkpoint-interval", "1s", "--max-queue-delay", "2ms")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Submitted job").contains("Job finished.");
+
+        assertThat(run("consume", "-b", kafka.bootstrapServers(), "--output-topic", "cli-results", "--dead-letter-topic", "cli-dead",
+                "--idle", "3s")).isZero();
+        String lines = out.toString();
+        assertThat(lines.lines().filter(l -> l.startsWith("result"))).hasSize(6).allSatisfy(line -> {
+            // The file name carries the truth: line-<i>-<label>.png; the result line names the label.
+            String truth = line.replaceAll(".*line-\\d+-(\\d+)\\.png.*", "$1");
+            assertThat(line).contains("ppocr-cls:1  " + truth + " (");
+        });
+        assertThat(lines.lines().filter(l -> l.startsWith("DEAD"))).singleElement().satisfies(line ->
+                assertThat(line).contains("bad.png").contains("cli-images-0@").contains("DECODE"));
+    }
+
+    @Test
+    void failsFastWithAMessageThatSaysWhatIsMissing() {
+        kafka.createTopics(1, "ff-results", "ff-dead");
+        assertThat(run("run", "-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--store", store,
+                "--input-topic", "no-such-topic", "--output-topic", "ff-results", "--dead-letter-topic", "ff-dead")).isEqualTo(1);
+        assertThat(err.toString()).contains("Topic(s) [no-such-topic] do not exist").contains("kafka-topics.sh");
+
+        assertThat(run("run", "-b", kafka.bootstrapServers(), "--model", "no-such-model", "--store", store)).isEqualTo(1);
+        assertThat(err.toString()).contains("No model 'no-such-model'");
+
+        assertThat(run("run", "-b", "127.0.0.1:1", "--model", "ppocr-cls", "--store", store)).isEqualTo(1);
+        assertThat(err.toString()).contains("Cannot reach Kafka at 127.0.0.1:1");
+
+        assertThat(run("run", "-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--bogus")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option: '--bogus'");
+
+        assertThat(run("run", "-b", kafka.bootstrapServers())).isEqualTo(2);
+        assertThat(err.toString()).contains("No model given");
+    }
+
+    @Test
+    void aLocalTensorRtJobWithoutGpuOrTensorRtIsRefusedBeforeItStarts() {
+        assumeFalse(gpuAndTensorRt(), "a GPU and TensorRT are here, so the refusal cannot be seen");
+        kafka.createTopics(1, "trt-images", "trt-results", "trt-dead");
+
+        assertThat(run("run", "-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--store", store, "--engine", "tensorrt",
+                "--input-topic", "trt-images", "--output-topic", "trt-results", "--dead-letter-topic", "trt-dead")).isEqualTo(1);
+        assertThat(err.toString()).containsAnyOf("CUDA could not be loaded", "No usable NVIDIA GPU", "libnvinfer.so.10")
+                .contains("onnxruntime engine");
+        assertThat(out.toString()).doesNotContain("Submitted job");
+    }
+
+    private static boolean gpuAndTensorRt() {
+        try {
+            io.flinkinference.engine.tensorrt.gpu.Cuda.deviceCount();
+            io.flinkinference.engine.tensorrt.TensorRtLibrary.load();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        CommandLine cli = FlinkInferenceCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,102 @@
+package io.flinkinference.cli.models;
+
+import io.flinkinference.jobs.cli.CliErrors;
+
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.samples.models.PaddleOcrModels;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Drives {@code flink-inference models} as a user would, on a store with the real models. */
+class ModelsCommandTest {
+    @TempDir
+    Path root;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void fetchModels() throws IOException {
+        PaddleOcrModels.fetchInto(ModelStore.open(root.toUri()), line -> { });
+    }
+
+    @Test
+    void listsShowsAndVerifies() {
+        assertThat(run("list")).isZero();
+        assertThat(out.toString()).contains("ppocr-cls").contains("ppocr-det").contains("ppocr-rec");
+
+        assertThat(run("show", "ppocr-cls")).isZero();
+        assertThat(out.toString())
+                .contains("ppocr-cls:1")
+                .contains("input:     x float32[")
+                .contains("preprocess: 48x192 NCHW BGR, resize fit-height-pad")
+                .contains("postprocess: topk")
+                .contains("491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640");
+
+        assertThat(run("verify")).isZero();
+        assertThat(out.toString()).contains("0 problems");
+    }
+
+    @Test
+    void verifyFailsOnATamperedFileAndNamesIt() throws IOException {
+        Files.writeString(root.resolve("ppocr-cls/1/labels.txt"), "0\n999\n");
+
+        assertThat(run("verify", "ppocr-cls")).isEqualTo(1);
+        assertThat(err.toString() + out.toString()).contains("labels.txt");
+        assertThat(run("verify", "ppocr-rec:1")).isZero();
+    }
+
+    @Test
+    void importsAnOnnxFileWithPreprocessingAndLabels() throws IOException {
+        Path labels = root.resolve("orientation.txt");
+        Files.writeString(labels, "up\ndown\n");
+        Path onnx = root.resolve("ppocr-cls/1/model.onnx");
+
+        assertThat(run("import", onnx.toString(), "--name", "my-cls", "--size", "48x192", "--channels", "BGR",
+                "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5", "--resize", "fit-height-pad",
+                "--labels", labels.toString(), "--top-k", "1")).isZero();
+        assertThat(out.toString()).contains("Published my-cls:1");
+
+        assertThat(run("show", "my-cls:1", "--json")).isZero();
+        assertThat(out.toString())
+                .contains("\"labelsFile\" : \"orientation.txt\"")
+                .contains("\"resizeMode\" : \"fit-height-pad\"")
+                .contains("\"channelOrder\" : \"BGR\"");
+    }
+
+    @Test
+    void userErrorsAreOneClearLine() {
+        assertThat(run("show", "no-such-model")).isEqualTo(1);
+        assertThat(err.toString()).contains("error: No model 'no-such-model'").doesNotContain("at io.");
+
+        assertThat(run("show", "../../etc")).isEqualTo(1);
+        assertThat(err.toString()).contains("could escape the model store");
+
+        assertThat(run("import", root.resolve("missing.onnx").toString(), "--name", "x")).isEqualTo(2);
+        assertThat(err.toString()).contains("No such model file");
+    }
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        String[] withStore = new String[args.length + 2];
+        System.arraycopy(args, 0, withStore, 0, args.length);
+        withStore[args.length] = "--store";
+        withStore[args.length + 1] = root.toString();
+        return new CommandLine(new ModelsCommand())
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .setExecutionExceptionHandler(new CliErrors())
+                .execute(withStore);
+    }
+}

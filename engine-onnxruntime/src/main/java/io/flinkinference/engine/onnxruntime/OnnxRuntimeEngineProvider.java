@@ -1,0 +1,27 @@
+package io.flinkinference.engine.onnxruntime;
+
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.modelstore.manifest.ModelFormat;
+import io.flinkinference.operators.engine.EngineProvider;
+import io.flinkinference.operators.engine.InferenceEngine;
+import org.apache.flink.configuration.ReadableConfig;
+
+/** ONNX Runtime on the CPU: the embedded default engine. */
+public final class OnnxRuntimeEngineProvider implements EngineProvider {
+    public static final String NAME = "onnxruntime";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean supports(ModelFormat format) {
+        return format == ModelFormat.ONNX;
+    }
+
+    @Override
+    public InferenceEngine open(ModelVersion model, ReadableConfig options, int device) {
+        return OnnxRuntimeEngine.open(model, options);
+    }
+}

@@ -1,0 +1,45 @@
+package io.flinkinference.engine.onnxruntime;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** The ONNX Runtime engine's options; the descriptions are their documentation. */
+public final class OnnxRuntimeOptions {
+    private OnnxRuntimeOptions() {}
+
+    public enum OptimizationLevel {
+        NONE,
+        BASIC,
+        EXTENDED,
+        ALL
+    }
+
+    public static final ConfigOption<Integer> INTRA_OP_THREADS =
+            ConfigOptions.key("onnxruntime.intra-op-threads")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "Threads ONNX Runtime uses inside one operator (0 lets ONNX Runtime choose, "
+                                    + "one per physical core). With several task slots per TaskManager, "
+                                    + "set it to cores / slots so that slots do not fight over cores.");
+
+    public static final ConfigOption<Boolean> ALLOW_SPINNING =
+            ConfigOptions.key("onnxruntime.allow-spinning")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Whether ONNX Runtime's intra-op threads spin while waiting for work (ONNX Runtime's "
+                                    + "own default is true). Off by default here: between batches the spinning "
+                                    + "threads take the cores that Flink's task threads need to decode and queue "
+                                    + "the next records; on 2 cores this cost 30-60% of the function's throughput "
+                                    + "(docs/BENCHMARKS.md). Turn it on for a TaskManager with cores to spare.");
+
+    public static final ConfigOption<OptimizationLevel> OPTIMIZATION_LEVEL =
+            ConfigOptions.key("onnxruntime.optimization-level")
+                    .enumType(OptimizationLevel.class)
+                    .defaultValue(OptimizationLevel.ALL)
+                    .withDescription(
+                            "Graph optimizations applied when the model is loaded: NONE, BASIC "
+                                    + "(constant folding, redundant nodes), EXTENDED (fusions) or ALL "
+                                    + "(also layout optimizations).");
+}

@@ -1,0 +1,226 @@
+package io.flinkinference.operators;
+
+import io.flinkinference.testing.TestModels;
+import io.flinkinference.testing.TestRequests;
+
+import io.flinkinference.operators.InferenceOptions.OutputMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The inference function inside Flink's own async operator, driven by Flink's operator test
+ * harness, with the real orientation classifier on ONNX Runtime. Requests are float tensors so
+ * that shapes can be chosen: [1,3,48,192] and [1,3,48,96] both fit the model's dynamic width.
+ */
+class InferenceFunctionHarnessTest {
+    private static final TypeSerializer<InferenceRequest> REQUESTS =
+            TypeInformation.of(InferenceRequest.class).createSerializer(new SerializerConfigImpl());
+
+    @BeforeAll
+    static void fetchModel() {
+        TestModels.classifier();
+    }
+
+    @Test
+    void cutsABatchAtMaxBatchSize() throws Exception {
+        Inference<InferenceRequest, InferenceResult> inference = inference(4, Duration.ofSeconds(30), 1, OutputMode.ORDERED);
+        List<InferenceResult> results = runToEnd(inference, tensors("a", 8, 192));
+
+        assertThat(results).hasSize(8).allSatisfy(r -> {
+            assertThat(r.getBatchSize()).isEqualTo(4);
+            assertThat(r.getQueueMicros()).as("cut by size, long before the 30 s delay").isLessThan(10_000_000);
+        });
+    }
+
+    @Test
+    void cutsABatchAtMaxQueueDelay() throws Exception {
+        Inference<InferenceRequest, InferenceResult> inference = inference(32, Duration.ofMillis(150), 1, OutputMode.ORDERED);
+        List<InferenceResult> results = runToEnd(inference, tensors("a", 3, 192));
+
+        assertThat(results).hasSize(3).allSatisfy(r -> assertThat(r.getBatchSize()).isEqualTo(3));
+        assertThat(results.get(0).getQueueMicros()).as("the oldest record waited the delay").isGreaterThanOrEqualTo(150_000);
+    }
+
+    @Test
+    void honoursPreferredBatchSizes() throws Exception {
+        Inference<InferenceRequest, InferenceResult> inference = Inference.builder()
+                .modelStore(TestModels.store().root()).model("ppocr-cls")
+                .maxBatchSize(16).preferredBatchSizes(4, 8).maxQueueDelay(Duration.ofMillis(300))
+                .maxInflightBatches(1).build();
+        List<InferenceResult> results = runToEnd(inference, tensors("a", 14, 192));
+
+        assertThat(results).hasSize(14);
+        // Every batch is cut at a preferred size at once, except a rest that waited for the delay.
+        Map<Integer, List<InferenceResult>> bySize = results.stream().collect(Collectors.groupingBy(InferenceResult::getBatchSize));
+        bySize.forEach((size, members) -> {
+            if (size != 4 && size != 8) {
+                assertThat(members).as("batch of %d must have been cut by the delay", size)
+                        .anySatisfy(r -> assertThat(r.getQueueMicros()).isGreaterThanOrEqualTo(300_000));
+            }
+        });
+        assertThat(bySize.keySet()).containsAnyOf(4, 8);
+    }
+
+    @Test
+    void neverMixesShapesInABatch() throws Exception {
+        List<InferenceRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            requests.add(i % 3 == 0 ? TestRequests.tensor("narrow-" + i, 96) : TestRequests.tensor("wide-" + i, 192));
+        }
+        Inference<InferenceRequest, InferenceResult> inference = inference(16, Duration.ofMillis(200), 2, OutputMode.ORDERED);
+        List<InferenceResult> results = runToEnd(inference, requests);
+
+        assertThat(results).hasSize(8);
+        assertThat(results).filteredOn(r -> r.getId().startsWith("narrow")).hasSize(3)
+                .allSatisfy(r -> assertThat(r.getBatchSize()).isEqualTo(3));
+        assertThat(results).filteredOn(r -> r.getId().startsWith("wide")).hasSize(5)
+                .allSatisfy(r -> assertThat(r.getBatchSize()).isEqualTo(5));
+    }
+
+    @Test
+    void orderedModeKeepsInputOrderWhenBatchesCompleteOutOfOrder() throws Exception {
+        List<InferenceRequest> requests = outOfOrderWorkload();
+        List<InferenceResult> results = runToEnd(inference(4, Duration.ofMillis(300), 2, OutputMode.ORDERED), requests);
+
+        assertThat(results).extracting(InferenceResult::getId)
+                .containsExactly("slow", "fast-1", "fast-2", "fast-3", "fast-4");
+        // The fast batch really finished first: it was cut at once, the slow record waited the delay.
+        assertThat(results.get(0).getQueueMicros()).isGreaterThanOrEqualTo(300_000);
+        assertThat(results.get(1).getQueueMicros()).isLessThan(300_000);
+    }
+
+    @Test
+    void unorderedModeEmitsResultsAsTheyComplete() throws Exception {
+        List<InferenceResult> results = runToEnd(inference(4, Duration.ofMillis(300), 2, OutputMode.UNORDERED), outOfOrderWorkload());
+
+        assertThat(results).extracting(InferenceResult::getId).hasSize(5).endsWith("slow");
+    }
+
+    @Test
+    void recordsInFlightAtASnapshotAreEmittedExactlyOnceAfterRestore() throws Exception {
+        // First run: a delay far beyond the test, so nothing completes before the snapshot.
+        Inference<InferenceRequest, InferenceResult> stuck = inference(64, Duration.ofHours(1), 1, OutputMode.ORDERED);
+        OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> before = harness(stuck);
+        before.open();
+        List<InferenceRequest> inFlight = tensors("inflight", 10, 192);
+        for (InferenceRequest request : inFlight) {
+            before.processElement(request, 0L);
+        }
+        OperatorSubtaskState snapshot = before.snapshot(1L, 1L);
+        assertThat(before.extractOutputValues()).isEmpty();
+        before.getOperator().close(); // a failure: no finish(), nothing flushed
+
+        Inference<InferenceRequest, InferenceResult> quick = inference(64, Duration.ofMillis(20), 1, OutputMode.ORDERED);
+        OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> after = harness(quick);
+        after.initializeState(snapshot);
+        after.open();
+        for (InferenceRequest request : tensors("new", 2, 192)) {
+            after.processElement(request, 0L);
+        }
+        after.endInput();
+        List<InferenceResult> results = results(after);
+        after.close();
+
+        assertThat(results).extracting(InferenceResult::getId).containsExactly(
+                "inflight-0", "inflight-1", "inflight-2", "inflight-3", "inflight-4", "inflight-5", "inflight-6",
+                "inflight-7", "inflight-8", "inflight-9", "new-0", "new-1");
+    }
+
+    @Test
+    void aRecordWithoutAResultInTimeBecomesATimeoutFailure() throws Exception {
+        Inference<InferenceRequest, InferenceResult> inference = Inference.builder()
+                .modelStore(TestModels.store().root()).model("ppocr-cls")
+                .maxBatchSize(8).maxQueueDelay(Duration.ofHours(1)).timeout(Duration.ofSeconds(2)).build();
+        try (OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness = harness(inference)) {
+            harness.open();
+            harness.processElement(TestRequests.tensor("late", 192), 0L);
+            harness.setProcessingTime(2_001); // the harness's clock drives Flink's async timeout
+            harness.endInput(); // returns once the timed-out record has been emitted
+
+            List<Either<InferenceFailure, InferenceResult>> outputs = harness.extractOutputValues();
+            assertThat(outputs).singleElement().satisfies(out -> {
+                assertThat(out.isLeft()).isTrue();
+                assertThat(out.left().getId()).isEqualTo("late");
+                assertThat(out.left().getStage()).isEqualTo(InferenceFailure.Stage.TIMEOUT);
+                assertThat(out.left().getReason()).contains("inference.timeout");
+                assertThat(out.left().getPayload()).isNotEmpty();
+            });
+        }
+    }
+
+    /** One wide record first, then four narrow ones: the narrow batch fills at once and overtakes it. */
+    private static List<InferenceRequest> outOfOrderWorkload() {
+        List<InferenceRequest> requests = new ArrayList<>();
+        requests.add(TestRequests.tensor("slow", 192));
+        for (int i = 1; i <= 4; i++) {
+            requests.add(TestRequests.tensor("fast-" + i, 96));
+        }
+        return requests;
+    }
+
+    private static List<InferenceRequest> tensors(String prefix, int count, int width) {
+        List<InferenceRequest> requests = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            requests.add(TestRequests.tensor(prefix + "-" + i, width));
+        }
+        return requests;
+    }
+
+    private static Inference<InferenceRequest, InferenceResult> inference(int maxBatch, Duration delay, int inflight, OutputMode mode) {
+        return Inference.builder()
+                .modelStore(TestModels.store().root())
+                .model("ppocr-cls")
+                .maxBatchSize(maxBatch)
+                .maxQueueDelay(delay)
+                .maxInflightBatches(inflight)
+                .outputMode(mode)
+                .build();
+    }
+
+    private static OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness(
+            Inference<InferenceRequest, InferenceResult> inference) throws Exception {
+        AsyncWaitOperatorFactory<InferenceRequest, Either<InferenceFailure, InferenceResult>> factory = new AsyncWaitOperatorFactory<>(
+                inference.function(), inference.timeoutMillis(), inference.capacity(),
+                inference.ordered() ? AsyncDataStream.OutputMode.ORDERED : AsyncDataStream.OutputMode.UNORDERED);
+        OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness =
+                new OneInputStreamOperatorTestHarness<>(factory, REQUESTS);
+        harness.setup(inference.function().getProducedType().createSerializer(new SerializerConfigImpl()));
+        return harness;
+    }
+
+    private static List<InferenceResult> runToEnd(Inference<InferenceRequest, InferenceResult> inference,
+            List<InferenceRequest> requests) throws Exception {
+        try (OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness = harness(inference)) {
+            harness.open();
+            for (InferenceRequest request : requests) {
+                harness.processElement(request, 0L);
+            }
+            harness.endInput(); // waits for every record in flight, as Flink does at the end of input
+            return results(harness);
+        }
+    }
+
+    private static List<InferenceResult> results(
+            OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness) {
+        List<Either<InferenceFailure, InferenceResult>> outputs = harness.extractOutputValues();
+        assertThat(outputs).noneMatch(Either::isLeft);
+        return outputs.stream().map(Either::right).map(Function.identity()).toList();
+    }
+}

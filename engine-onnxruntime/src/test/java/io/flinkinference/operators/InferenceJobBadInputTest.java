@@ -1,0 +1,79 @@
+package io.flinkinference.operators;
+
+import io.flinkinference.testing.CollectingSink;
+import io.flinkinference.testing.TestModels;
+import io.flinkinference.testing.TestRequests;
+
+import io.flinkinference.operators.InferenceFailure.Stage;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad records go to the failure side output with a reason; every good record still gets its result. */
+class InferenceJobBadInputTest {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @Test
+    void badRecordsLandOnTheSideOutputAndTheJobFinishes() throws Exception {
+        List<InferenceRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            requests.add(TestRequests.textLine(i));
+        }
+        byte[] png = TestRequests.textLine(99).getPayload();
+        requests.add(InferenceRequest.image("corrupt", "this is not an image".getBytes(), 0));
+        requests.add(InferenceRequest.image("truncated-png", Arrays.copyOf(png, png.length / 2), 0));
+        requests.add(InferenceRequest.tensor("short-tensor", new byte[100], new long[] {1, 3, 48, 192}, 0));
+        requests.add(withPayloadOf(TestRequests.tensor("wrong-channels", 192), new long[] {1, 4, 48, 144}));
+        requests.add(InferenceRequest.image("empty", new byte[0], 0));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        InferenceStreams<InferenceResult> out = Inference.builder()
+                .modelStore(TestModels.store().root())
+                .model("ppocr-cls")
+                .maxQueueDelay(Duration.ofMillis(10))
+                .build()
+                .apply(env.fromData(TypeInformation.of(InferenceRequest.class), requests.toArray(new InferenceRequest[0])));
+        CollectingSink<InferenceResult> results = CollectingSink.named("bad-input-results");
+        CollectingSink<InferenceFailure> failures = CollectingSink.named("bad-input-failures");
+        out.results().sinkTo(results);
+        out.failures().sinkTo(failures);
+
+        env.execute("bad input test");
+
+        assertThat(results.collected()).hasSize(30).allSatisfy(r -> assertThat(r.getId()).startsWith("line-"));
+        Map<String, InferenceFailure> byId = failures.collected().stream()
+                .collect(Collectors.toMap(InferenceFailure::getId, Function.identity()));
+        assertThat(byId).containsOnlyKeys("corrupt", "truncated-png", "short-tensor", "wrong-channels", "empty");
+        assertThat(byId.get("corrupt").getStage()).isEqualTo(Stage.DECODE);
+        assertThat(byId.get("corrupt").getReason()).contains("not an image format");
+        assertThat(byId.get("corrupt").getPayload()).isEqualTo("this is not an image".getBytes());
+        assertThat(byId.get("truncated-png").getStage()).isEqualTo(Stage.DECODE);
+        assertThat(byId.get("truncated-png").getReason()).contains("corrupt or truncated");
+        assertThat(byId.get("short-tensor").getReason()).contains("has 100 bytes").contains("needs 110592");
+        assertThat(byId.get("wrong-channels").getStage()).isEqualTo(Stage.PREPROCESS);
+        assertThat(byId.get("wrong-channels").getReason()).contains("dimension 1 must be 3");
+        assertThat(byId.get("empty").getReason()).contains("empty");
+    }
+
+    /** The same bytes declared with another shape of the same element count. */
+    private static InferenceRequest withPayloadOf(InferenceRequest request, long[] shape) {
+        request.setShape(shape);
+        return request;
+    }
+}

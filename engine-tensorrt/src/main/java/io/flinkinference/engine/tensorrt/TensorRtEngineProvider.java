@@ -1,0 +1,63 @@
+package io.flinkinference.engine.tensorrt;
+
+import io.flinkinference.modelstore.ModelRef;
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.modelstore.manifest.ModelFormat;
+import io.flinkinference.operators.engine.EngineProvider;
+import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.engine.tensorrt.PlanSelector.PlanNotFoundException;
+import io.flinkinference.engine.tensorrt.PlanSelector.Target;
+import io.flinkinference.engine.tensorrt.gpu.Cuda;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * The {@code tensorrt} engine. Given an ONNX model it runs that model's plan for this GPU (chosen by
+ * {@link PlanSelector} from the same store); given a plan it checks that the plan fits this GPU and
+ * TensorRT version, and refuses with what to build otherwise.
+ */
+public final class TensorRtEngineProvider implements EngineProvider {
+    public static final String NAME = "tensorrt";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean supports(ModelFormat format) {
+        return format == ModelFormat.ONNX || format == ModelFormat.TENSORRT_PLAN;
+    }
+
+    @Override
+    public boolean usesGpu() {
+        return true;
+    }
+
+    @Override
+    public InferenceEngine open(ModelVersion model, ReadableConfig options, int device) {
+        Target target = new Target(TensorRtLibrary.load(), Cuda.describe(device).computeCapability());
+        ModelVersion plan = planFor(model, target);
+        return TensorRtEngine.load(plan, device, options.get(TensorRtOptions.CUDA_GRAPHS),
+                options.get(TensorRtOptions.GPU_IMAGE_DECODING) ? model.manifest().preprocessing() : null);
+    }
+
+    /** TensorRT, a GPU and a plan of the model for that GPU: what {@link #open} will need on device 0. */
+    @Override
+    public void checkRunnableHere(ModelVersion model, ReadableConfig options) {
+        Cuda.deviceCount();
+        planFor(model, new Target(TensorRtLibrary.load(), Cuda.describe(0).computeCapability()));
+    }
+
+    static ModelVersion planFor(ModelVersion model, Target target) {
+        if (model.manifest().format() == ModelFormat.ONNX) {
+            return PlanSelector.select(ModelStore.open(model.storeRoot()), model.ref(), target);
+        }
+        if (!PlanSelector.matches(model.manifest(), target)) {
+            throw new PlanNotFoundException(model.ref() + " was built for " + PlanSelector.describe(model) + ", not for "
+                    + target + ". Build a plan on this machine: flink-inference setup tensorrt "
+                    + model.manifest().lineage().parentName());
+        }
+        return model;
+    }
+}

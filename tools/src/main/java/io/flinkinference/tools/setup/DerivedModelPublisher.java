@@ -1,0 +1,147 @@
+package io.flinkinference.tools.setup;
+
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.samples.models.PaddleOcrModels;
+import io.flinkinference.modelstore.manifest.Lineage;
+import io.flinkinference.modelstore.manifest.Manifest;
+import io.flinkinference.modelstore.manifest.ModelFormat;
+import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngine;
+import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngineProvider;
+import org.apache.commons.io.file.PathUtils;
+import org.apache.flink.configuration.Configuration;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The last two steps every derived artifact shares: validate the candidate against its parent on
+ * held-out samples, and publish it (with the parent's other files and a manifest whose lineage
+ * names the parent, the transform and the validation figures) only if the gate lets it through.
+ */
+final class DerivedModelPublisher {
+    private DerivedModelPublisher() {}
+
+    /** What to publish, if it passes: its main file, name, format and what was done to the parent. */
+    record Candidate(byte[] bytes, String name, ModelFormat format, String artifact, String precision, String transform,
+            Map<String, String> facts) {
+
+        /** A derived ONNX model, stored under the parent's artifact name. */
+        static Candidate onnx(ModelVersion parent, byte[] onnx, String name, String precision, String transform,
+                Map<String, String> facts) {
+            return new Candidate(onnx, name, ModelFormat.ONNX, parent.manifest().artifact(), precision, transform, facts);
+        }
+    }
+
+    /** The gate's report, and the published version when it passed. */
+    record Outcome(ValidationGate.Report report, Optional<ModelVersion> published) {}
+
+    static Outcome validateAndPublish(ModelStore store, ModelVersion parent, Candidate candidate, SampleImages samples,
+            double minAgreement, PrintWriter out) throws IOException {
+        Manifest manifest = parent.manifest();
+        out.printf("Validating against %s on %d sample images ...%n", parent.ref(), samples.size());
+        ValidationGate.Report report;
+        try (InferenceEngine parentEngine = new OnnxRuntimeEngineProvider().open(parent, new Configuration(), -1);
+                InferenceEngine candidateEngine = OnnxRuntimeEngine.fromBytes(parent.ref() + " (" + candidate.transform() + ")",
+                        candidate.bytes(), manifest.inputs(), manifest.outputs(), new Configuration())) {
+            report = ValidationGate.compare(parentEngine, candidateEngine, samples.batches(manifest), minAgreement,
+                    done -> {
+                        out.printf("  validated %d/%d%n", done, samples.size());
+                        out.flush();
+                    });
+        }
+        out.println(report.verdict());
+        if (!report.passed()) {
+            summary(out, parent, candidate, report, "not published");
+            out.println("Nothing was published.");
+            return new Outcome(report, Optional.empty());
+        }
+
+        Map<String, String> facts = new LinkedHashMap<>(candidate.facts());
+        facts.put("validation.samples", Integer.toString(report.samples()));
+        facts.put("validation.setSha256", samples.hash());
+        facts.put("validation.top1Agreement", String.format("%.4f", report.agreement()));
+        facts.put("validation.maxAbsDiff", String.format("%.6g", report.maxAbsDiff()));
+        facts.put("validation.meanAbsDiff", String.format("%.6g", report.meanAbsDiff()));
+        ModelVersion published = publish(store, parent, candidate, facts);
+        summary(out, parent, candidate, report, published.ref().toString());
+        out.println("Published " + published.ref() + " (parent " + parent.ref() + ")");
+        return new Outcome(report, Optional.of(published));
+    }
+
+    /**
+     * Publishes a model derived from {@code parent}: the candidate's main file, the parent's other
+     * files (labels, alphabet), the parent's tensors and pre- and post-processing, and a lineage
+     * naming the parent, the transform and {@code facts}.
+     */
+    static ModelVersion publish(ModelStore store, ModelVersion parent, Candidate candidate, Map<String, String> facts)
+            throws IOException {
+        Manifest manifest = parent.manifest();
+        Path work = Files.createTempDirectory("flink-inference-setup");
+        try {
+            Map<String, Path> files = new LinkedHashMap<>();
+            Path main = work.resolve(candidate.artifact());
+            Files.write(main, candidate.bytes());
+            files.put(candidate.artifact(), main);
+            for (var file : manifest.files()) {
+                if (!file.name().equals(manifest.artifact())) {
+                    Path copy = work.resolve(file.name());
+                    Files.write(copy, parent.readArtifact(file.name()));
+                    files.put(file.name(), copy);
+                }
+            }
+            Manifest draft = Manifest.builder(candidate.name())
+                    .format(candidate.format())
+                    .artifact(candidate.artifact())
+                    .precision(candidate.precision())
+                    .inputs(manifest.inputs())
+                    .outputs(manifest.outputs())
+                    .preprocessing(manifest.preprocessing())
+                    .postprocessing(manifest.postprocessing())
+                    .lineage(new Lineage(manifest.name(), manifest.version(), List.of(candidate.transform()),
+                            manifest.lineage().source(), facts))
+                    .build();
+            return store.publish(draft, files);
+        } finally {
+            PathUtils.deleteDirectory(work);
+        }
+    }
+
+    /** The table a setup step ends with: parent and candidate side by side. */
+    private static void summary(PrintWriter out, ModelVersion parent, Candidate candidate, ValidationGate.Report report,
+            String published) {
+        long parentBytes = parent.manifest().file(parent.manifest().artifact()).map(f -> f.size()).orElse(0L);
+        String row = "%-18s %-14s %10s %10s %12s %12s  %s%n";
+        out.println();
+        out.printf(row, "", "PRECISION", "SIZE KB", "TOP-1", "MAX |DIFF|", "MEAN |DIFF|", "STORE");
+        out.printf(row, "parent", parent.manifest().precision(), String.format("%.1f", parentBytes / 1024.0), "-", "-", "-",
+                parent.ref());
+        out.printf(row, candidate.transform(), candidate.precision(), String.format("%.1f", candidate.bytes().length / 1024.0),
+                String.format("%.2f%%", 100 * report.agreement()), String.format("%.4g", report.maxAbsDiff()),
+                String.format("%.4g", report.meanAbsDiff()), published);
+        out.println();
+    }
+
+    /**
+     * The samples a command was given: a folder, or, for the bundled text-line models only,
+     * rendered text lines (they would say nothing about a model of other images).
+     */
+    static SampleImages samples(Path folder, int renderedLines, ModelVersion model, long seed) throws IOException {
+        if (folder != null) {
+            return SampleImages.fromFolder(folder);
+        }
+        String source = model.manifest().lineage().source();
+        if (source == null || !source.startsWith("npm:" + PaddleOcrModels.SPEC)) {
+            throw new IllegalArgumentException(model.ref() + " is not one of the bundled PaddleOCR models, so rendered "
+                    + "text lines are no fair sample of its inputs: pass --samples DIR with images like the ones it will see.");
+        }
+        return SampleImages.renderedTextLines(renderedLines, seed);
+    }
+}

@@ -1,0 +1,89 @@
+package io.flinkinference.tools.setup;
+
+import ai.onnx.proto.OnnxMl;
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.ModelVersion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code setup int8}: static INT8 quantization as QDQ ONNX, calibrated, validated, published. */
+@Command(footer = {"", "Examples:", "  flink-inference setup int8 ppocr-cls", "  flink-inference setup int8 mobilenet --calibration-samples calib/ --samples holdout/ --calibration MINMAX", "  flink-inference setup int8 ppocr-cls --keep-float conv2d_56.tmp_0 --max-float-nodes 0"},
+        name = "int8", mixinStandardHelpOptions = true,
+        description = {"Quantize Conv, MatMul and Gemm to INT8 as explicit QuantizeLinear/DequantizeLinear ONNX (per-channel "
+                + "weights, per-tensor activations, symmetric), calibrated on ONNX Runtime over sample images, validated "
+                + "against the parent on held-out samples and published only if it agrees at least --min-agreement.",
+            "The same file runs on ONNX Runtime's int8 kernels on CPUs and on TensorRT's explicit-quantization path."})
+final class Int8Command implements Callable<Integer> {
+    /** Rendered calibration lines come from another seed than the validation lines, so they never overlap. */
+    private static final long CALIBRATION_SEED = 7L;
+
+    @Mixin
+    DerivedModelOptions options;
+    @Option(names = "--calibration-samples", paramLabel = "DIR", description = "Folder of images to calibrate with.")
+    Path calibrationSamples;
+
+    @Option(names = "--calibration", paramLabel = "METHOD", defaultValue = "PERCENTILE",
+            description = "MINMAX (largest magnitude seen) or PERCENTILE (default ${DEFAULT-VALUE}).")
+    QdqQuantizer.Calibration calibration;
+
+    @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.99",
+            description = "Percentile of activation magnitudes used as the range with PERCENTILE (default ${DEFAULT-VALUE}).")
+    double percentile;
+
+    @Option(names = "--keep-float", paramLabel = "NODE", split = ",",
+            description = "Nodes (by output name, as 'setup inspect' and this command print them) to leave in float.")
+    java.util.List<String> keepFloat = new java.util.ArrayList<>();
+
+    @Option(names = "--max-float-nodes", paramLabel = "N", defaultValue = "8",
+            description = "When full INT8 misses --min-agreement on the calibration set, leave up to N of the most "
+                    + "sensitive nodes in float (0: never; default ${DEFAULT-VALUE}).")
+    int maxFloatNodes;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        ModelStore opened = options.openStore();
+        ModelVersion version = options.resolveParent(opened);
+        SampleImages calibrationSet = DerivedModelPublisher.samples(calibrationSamples, options.renderedLines, version, CALIBRATION_SEED);
+        out.printf("Calibrating %s (%s) on %d images ...%n", version.ref(), calibration, calibrationSet.size());
+        var batches = calibrationSet.batches(version.manifest());
+        QdqQuantizer.Calibrated calibrated = QdqQuantizer.calibrate(OnnxMl.ModelProto.parseFrom(version.readModel()),
+                version.manifest().inputs(), batches, calibration, percentile,
+                done -> {
+                    out.printf("  calibrated %d/%d%n", done, calibrationSet.size());
+                    out.flush();
+                });
+        double minAgreement = options.minAgreement(0.97);
+        QdqQuantizer.Result result = Int8Tuning.tune(calibrated, version, batches, minAgreement, maxFloatNodes,
+                new java.util.LinkedHashSet<>(keepFloat), out);
+        out.printf("Quantized %d of %d nodes (%d activation tensors), after folding %d BatchNormalizations%s; in float: %s%n",
+                result.quantizedNodes(), calibrated.nodes().size(), result.activations(), result.foldedBatchNorms(),
+                result.opsetBefore() < OpsetUpgrade.TARGET ? ", model moved from opset " + result.opsetBefore() + " to 13" : "",
+                result.keptInFloat().isEmpty() ? "none" : result.keptInFloat());
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("calibration.method", calibration.name().toLowerCase());
+        facts.put("calibration.samples", Integer.toString(calibrationSet.size()));
+        facts.put("calibration.setSha256", calibrationSet.hash());
+        facts.put("int8.nodesInFloat", String.join(",", result.keptInFloat()));
+        if (calibration == QdqQuantizer.Calibration.PERCENTILE) {
+            facts.put("calibration.percentile", Double.toString(percentile));
+        }
+        var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
+                DerivedModelPublisher.Candidate.onnx(version, result.model().toByteArray(),
+                        options.name(version, "int8"), "int8", QdqQuantizer.TRANSFORM, facts),
+                options.validationSamples(version), minAgreement, out);
+        return outcome.published().isPresent() ? 0 : 1;
+    }
+}

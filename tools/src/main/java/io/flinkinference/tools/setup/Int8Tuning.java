@@ -1,0 +1,77 @@
+package io.flinkinference.tools.setup;
+
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.modelstore.manifest.Manifest;
+import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.operators.engine.Tensor;
+import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngine;
+import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngineProvider;
+import org.apache.flink.configuration.Configuration;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Mixed precision when full INT8 costs too much: measures how much quantizing each node alone
+ * moves the output (mean absolute difference from the float model on the calibration set), then
+ * leaves the most sensitive nodes in float, one more at a time, until the calibration set agrees
+ * with the float model two points above the required level (held-out data agrees less well than
+ * the data tuned on) or the limit is reached. The held-out validation
+ * that follows is independent of this tuning.
+ */
+final class Int8Tuning {
+    private static final double TUNING_MARGIN = 0.02;
+
+    private Int8Tuning() {}
+
+    static QdqQuantizer.Result tune(QdqQuantizer.Calibrated calibrated, ModelVersion parent, List<Map<String, Tensor>> tuningSet,
+            double required, int maxInFloat, Set<String> alwaysFloat, PrintWriter out) {
+        Manifest manifest = parent.manifest();
+        // Tune for a margin above the requirement: the held-out set will not agree as well as the set tuned on.
+        double target = Math.min(1.0, required + TUNING_MARGIN);
+        Set<String> excluded = new LinkedHashSet<>(alwaysFloat);
+        try (InferenceEngine reference = new OnnxRuntimeEngineProvider().open(parent, new Configuration(), -1)) {
+            QdqQuantizer.Result result = calibrated.quantize(excluded);
+            ValidationGate.Report report = evaluate(reference, result, manifest, tuningSet, target);
+            out.printf("All eligible nodes in INT8, on the calibration set: %s%n", report.verdict());
+            if (report.passed() || maxInFloat == 0) {
+                return result;
+            }
+            out.println("Measuring each node's sensitivity to INT8 ...");
+            List<Map.Entry<String, Double>> sensitivity = new ArrayList<>();
+            for (String node : calibrated.nodes()) {
+                if (excluded.contains(node)) {
+                    continue;
+                }
+                Set<String> allButOne = new LinkedHashSet<>(calibrated.nodes());
+                allButOne.remove(node);
+                sensitivity.add(Map.entry(node, evaluate(reference, calibrated.quantize(allButOne), manifest, tuningSet, target).meanAbsDiff()));
+            }
+            sensitivity.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
+            for (int kept = 0; kept < Math.min(maxInFloat, sensitivity.size()); kept++) {
+                excluded.add(sensitivity.get(kept).getKey());
+                result = calibrated.quantize(excluded);
+                report = evaluate(reference, result, manifest, tuningSet, target);
+                out.printf("  %d node(s) in float (last: %s, sensitivity %.4g): %s%n", excluded.size(),
+                        sensitivity.get(kept).getKey(), sensitivity.get(kept).getValue(), report.verdict());
+                if (report.passed()) {
+                    break;
+                }
+            }
+            return result;
+        }
+    }
+
+    private static ValidationGate.Report evaluate(InferenceEngine reference, QdqQuantizer.Result candidate, Manifest manifest,
+            List<Map<String, Tensor>> batches, double required) {
+        try (InferenceEngine quantized = OnnxRuntimeEngine.fromBytes("int8 candidate", candidate.model().toByteArray(),
+                manifest.inputs(), manifest.outputs(), new Configuration())) {
+            return ValidationGate.compare(reference, quantized, batches, required, done -> { });
+        }
+    }
+}

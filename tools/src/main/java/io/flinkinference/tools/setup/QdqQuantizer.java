@@ -1,0 +1,312 @@
+package io.flinkinference.tools.setup;
+
+import ai.onnx.proto.OnnxMl;
+import io.flinkinference.modelstore.manifest.TensorSpec;
+import io.flinkinference.modelstore.onnx.OnnxModelInfo;
+import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.operators.engine.Tensor;
+import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngine;
+import org.apache.flink.configuration.Configuration;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/**
+ * Static INT8 quantization as explicit QDQ ONNX, the form ONNX Runtime fuses into int8 kernels on
+ * the CPU and TensorRT reads on its explicit-quantization path.
+ *
+ * <p>Conv, MatMul and Gemm nodes with constant weights are quantized: weights per output channel
+ * (symmetric int8, DequantizeLinear with an axis), biases as int32 at the product of the input and
+ * weight scales, and the input and output activations of each such node per tensor (symmetric
+ * int8, zero point 0, as TensorRT requires), with ranges calibrated on ONNX Runtime over sample
+ * inputs: the largest magnitude seen (min-max) or a high percentile of the magnitudes, which
+ * ignores rare outliers. Models below opset 13 are first moved to it ({@link OpsetUpgrade}), and
+ * BatchNormalization is folded into the Conv before it ({@link BatchNormFolding}).
+ */
+public final class QdqQuantizer {
+    public static final String TRANSFORM = "int8-qdq";
+    private static final Set<String> QUANTIZED = Set.of("Conv", "MatMul", "Gemm");
+
+    /** How activation ranges are taken from the calibration samples. */
+    public enum Calibration {
+        MINMAX,
+        PERCENTILE
+    }
+
+    /** The quantized model, and what was done. */
+    public record Result(OnnxMl.ModelProto model, int quantizedNodes, int activations, long opsetBefore, int foldedBatchNorms,
+            List<String> keptInFloat) {}
+
+    private QdqQuantizer() {}
+
+    /**
+     * A model made ready for quantization (opset 13, BatchNormalization folded) with the
+     * activation ranges of every quantizable node, so that variants excluding some nodes are
+     * written without calibrating again.
+     */
+    public static final class Calibrated {
+        private final OnnxMl.ModelProto model;
+        private final List<OnnxMl.NodeProto> targets;
+        private final Map<String, OnnxMl.TensorProto> constants;
+        private final Map<String, Float> ranges;
+        private final long opsetBefore;
+        private final int foldedBatchNorms;
+
+        private Calibrated(OnnxMl.ModelProto model, List<OnnxMl.NodeProto> targets, Map<String, OnnxMl.TensorProto> constants,
+                Map<String, Float> ranges, long opsetBefore, int foldedBatchNorms) {
+            this.model = model;
+            this.targets = targets;
+            this.constants = constants;
+            this.ranges = ranges;
+            this.opsetBefore = opsetBefore;
+            this.foldedBatchNorms = foldedBatchNorms;
+        }
+
+        /** The quantizable nodes, by their first output (the name used to exclude them). */
+        public List<String> nodes() {
+            return targets.stream().map(n -> n.getOutput(0)).toList();
+        }
+
+        /** The QDQ model with every quantizable node quantized except {@code excluded}. */
+        public Result quantize(Set<String> excluded) {
+            List<OnnxMl.NodeProto> included = targets.stream().filter(n -> !excluded.contains(n.getOutput(0))).toList();
+            Map<String, Float> used = new LinkedHashMap<>();
+            for (OnnxMl.NodeProto node : included) {
+                used.put(node.getInput(0), ranges.get(node.getInput(0)));
+                used.put(node.getOutput(0), ranges.get(node.getOutput(0)));
+            }
+            return new Result(rewrite(model, included, constants, used), included.size(), used.size(), opsetBefore,
+                    foldedBatchNorms, List.copyOf(excluded));
+        }
+    }
+
+    public static Calibrated calibrate(OnnxMl.ModelProto original, List<TensorSpec> inputs, List<Map<String, Tensor>> calibration,
+            Calibration method, double percentile, IntConsumer progress) {
+        long opset = OnnxModelInfo.parse(original.toByteArray(), "model").opset();
+        BatchNormFolding.Result folded = BatchNormFolding.fold(OpsetUpgrade.toOpset13(original, opset));
+        OnnxMl.ModelProto model = folded.model();
+        OnnxMl.GraphProto graph = model.getGraph();
+
+        Map<String, OnnxMl.TensorProto> constants = constants(graph);
+        List<OnnxMl.NodeProto> targets = new ArrayList<>();
+        Set<String> activations = new LinkedHashSet<>();
+        for (OnnxMl.NodeProto node : graph.getNodeList()) {
+            if (QUANTIZED.contains(node.getOpType()) && node.getInputCount() >= 2 && isFloatConstant(constants.get(node.getInput(1)))
+                    && !constants.containsKey(node.getInput(0))) {
+                targets.add(node);
+                activations.add(node.getInput(0));
+                activations.add(node.getOutput(0));
+            }
+        }
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("The model has no Conv, MatMul or Gemm with constant weights: nothing to quantize.");
+        }
+        Map<String, Float> ranges = measureRanges(model, inputs, activations, calibration, method, percentile, progress);
+        return new Calibrated(model, targets, constants, ranges, opset, folded.folded());
+    }
+
+    /** Runs the model with every activation of interest as an extra output and records their ranges. */
+    private static Map<String, Float> measureRanges(OnnxMl.ModelProto model, List<TensorSpec> inputs, Set<String> activations,
+            List<Map<String, Tensor>> batches, Calibration method, double percentile, IntConsumer progress) {
+        if (batches.isEmpty()) {
+            throw new IllegalArgumentException("The calibration set is empty: give sample images to calibrate with.");
+        }
+        OnnxMl.GraphProto.Builder probe = model.getGraph().toBuilder();
+        Set<String> outputs = new LinkedHashSet<>();
+        model.getGraph().getOutputList().forEach(o -> outputs.add(o.getName()));
+        for (String activation : activations) {
+            if (outputs.add(activation)) {
+                probe.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(activation)
+                        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()))));
+            }
+        }
+        byte[] probed = model.toBuilder().setGraph(probe).build().toByteArray();
+        Map<String, List<float[]>> magnitudes = new HashMap<>();
+        Map<String, Float> maxima = new HashMap<>();
+        int seen = 0;
+        try (InferenceEngine engine = OnnxRuntimeEngine.fromBytes("calibration", probed, inputs, List.of(), new Configuration())) {
+            for (Map<String, Tensor> batch : batches) {
+                Map<String, Tensor> values = engine.infer(batch);
+                for (String activation : activations) {
+                    FloatBuffer data = values.get(activation).floats();
+                    float max = 0;
+                    float[] sample = new float[Math.min(data.capacity(), 4096)];
+                    int stride = Math.max(1, data.capacity() / sample.length);
+                    for (int i = 0; i < data.capacity(); i++) {
+                        max = Math.max(max, Math.abs(data.get(i)));
+                    }
+                    for (int i = 0; i < sample.length; i++) {
+                        sample[i] = Math.abs(data.get(i * stride));
+                    }
+                    maxima.merge(activation, max, Math::max);
+                    magnitudes.computeIfAbsent(activation, k -> new ArrayList<>()).add(sample);
+                }
+                seen += (int) batch.values().iterator().next().dim(0);
+                progress.accept(seen);
+            }
+        }
+        Map<String, Float> ranges = new LinkedHashMap<>();
+        for (String activation : activations) {
+            float range = method == Calibration.MINMAX ? maxima.get(activation) : percentile(magnitudes.get(activation), percentile);
+            ranges.put(activation, Math.max(range, 1e-6f));
+        }
+        return ranges;
+    }
+
+    private static float percentile(List<float[]> samples, double percentile) {
+        int total = samples.stream().mapToInt(s -> s.length).sum();
+        float[] all = new float[total];
+        int offset = 0;
+        for (float[] sample : samples) {
+            System.arraycopy(sample, 0, all, offset, sample.length);
+            offset += sample.length;
+        }
+        Arrays.sort(all);
+        return all[(int) Math.min(all.length - 1, Math.floor(percentile / 100.0 * all.length))];
+    }
+
+    private static OnnxMl.ModelProto rewrite(OnnxMl.ModelProto model, List<OnnxMl.NodeProto> targets,
+            Map<String, OnnxMl.TensorProto> constants, Map<String, Float> ranges) {
+        OnnxMl.GraphProto graph = model.getGraph();
+
+        // Weights and biases of the quantized nodes: replaced where their Constant (or initializer) stood.
+        Map<String, List<OnnxMl.NodeProto>> replacements = new HashMap<>();
+        for (OnnxMl.NodeProto node : targets) {
+            int axis = node.getOpType().equals("MatMul") ? 1 : node.getOpType().equals("Gemm") && !transB(node) ? 1 : 0;
+            String weight = node.getInput(1);
+            float[] weightScales = quantizeWeight(weight, constants.get(weight), axis, replacements);
+            if (node.getOpType().equals("Conv") && node.getInputCount() > 2 && isFloatConstant(constants.get(node.getInput(2)))) {
+                float inputScale = ranges.get(node.getInput(0)) / 127f;
+                quantizeBias(node.getInput(2), constants.get(node.getInput(2)), inputScale, weightScales, replacements);
+            }
+        }
+
+        // Activations: Q/DQ right after the node (or graph input) that produces them; readers take the DQ output.
+        Map<String, String> dequantized = new HashMap<>();
+        ranges.keySet().forEach(a -> dequantized.put(a, a + "_dq"));
+        OnnxMl.GraphProto.Builder rewritten = graph.toBuilder().clearNode().clearInitializer();
+        for (OnnxMl.TensorProto initializer : graph.getInitializerList()) {
+            if (!replacements.containsKey(initializer.getName())) {
+                rewritten.addInitializer(initializer);
+            }
+        }
+        graph.getInitializerList().stream().filter(i -> replacements.containsKey(i.getName()))
+                .forEach(i -> replacements.get(i.getName()).forEach(rewritten::addNode));
+        for (OnnxMl.ValueInfoProto input : graph.getInputList()) {
+            if (ranges.containsKey(input.getName())) {
+                addQdq(input.getName(), ranges.get(input.getName()), rewritten);
+            }
+        }
+        for (OnnxMl.NodeProto node : graph.getNodeList()) {
+            if (node.getOpType().equals("Constant") && replacements.containsKey(node.getOutput(0))) {
+                replacements.get(node.getOutput(0)).forEach(rewritten::addNode);
+                continue;
+            }
+            OnnxMl.NodeProto.Builder reader = node.toBuilder();
+            for (int i = 0; i < node.getInputCount(); i++) {
+                String replacement = dequantized.get(node.getInput(i));
+                if (replacement != null) {
+                    reader.setInput(i, replacement);
+                }
+            }
+            rewritten.addNode(reader.build());
+            for (String output : node.getOutputList()) {
+                if (ranges.containsKey(output)) {
+                    addQdq(output, ranges.get(output), rewritten);
+                }
+            }
+        }
+        // Graph outputs keep reading the float tensors their producers write; only inner readers take the DQ output.
+        return model.toBuilder().setGraph(rewritten).build();
+    }
+
+    private static void addQdq(String tensor, float range, OnnxMl.GraphProto.Builder graph) {
+        float scale = range / 127f;
+        graph.addNode(OnnxNodes.constant(tensor + "_scale", OnnxNodes.floats(new float[] {scale})));
+        graph.addNode(OnnxNodes.constant(tensor + "_zero", OnnxNodes.int8s(new byte[] {0})));
+        graph.addNode(OnnxNodes.node("QuantizeLinear", tensor + "_quantize",
+                new String[] {tensor, tensor + "_scale", tensor + "_zero"}, tensor + "_q", null));
+        graph.addNode(OnnxNodes.node("DequantizeLinear", tensor + "_dequantize",
+                new String[] {tensor + "_q", tensor + "_scale", tensor + "_zero"}, tensor + "_dq", null));
+    }
+
+    /** Per-channel symmetric int8; the DequantizeLinear output keeps the weight's name, so readers are unchanged. */
+    private static float[] quantizeWeight(String name, OnnxMl.TensorProto weight, int axis,
+            Map<String, List<OnnxMl.NodeProto>> replacements) {
+        float[] values = Sparse24Pruner.floats(weight);
+        List<Long> shape = weight.getDimsList();
+        int channels = shape.get(axis).intValue();
+        int inner = 1;
+        for (int i = axis + 1; i < shape.size(); i++) {
+            inner *= shape.get(i).intValue();
+        }
+        float[] maxima = new float[channels];
+        for (int i = 0; i < values.length; i++) {
+            int channel = (i / inner) % channels;
+            maxima[channel] = Math.max(maxima[channel], Math.abs(values[i]));
+        }
+        float[] scales = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            scales[c] = Math.max(maxima[c], 1e-8f) / 127f;
+        }
+        byte[] quantized = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            int q = Math.round(values[i] / scales[(i / inner) % channels]);
+            quantized[i] = (byte) Math.max(-127, Math.min(127, q));
+        }
+        long[] dims = shape.stream().mapToLong(Long::longValue).toArray();
+        replacements.put(name, List.of(
+                OnnxNodes.constant(name + "_int8", OnnxNodes.int8s(quantized, dims)),
+                OnnxNodes.constant(name + "_scales", OnnxNodes.floats(scales, channels)),
+                OnnxNodes.constant(name + "_zeros", OnnxNodes.int8s(new byte[channels], channels)),
+                OnnxNodes.node("DequantizeLinear", name + "_dequantize",
+                        new String[] {name + "_int8", name + "_scales", name + "_zeros"}, name, axis)));
+        return scales;
+    }
+
+    /** int32 at scale (input scale x weight scale per channel), zero point 0, as QLinearConv expects. */
+    private static void quantizeBias(String name, OnnxMl.TensorProto bias, float inputScale, float[] weightScales,
+            Map<String, List<OnnxMl.NodeProto>> replacements) {
+        float[] values = Sparse24Pruner.floats(bias);
+        float[] scales = new float[values.length];
+        int[] quantized = new int[values.length];
+        for (int c = 0; c < values.length; c++) {
+            scales[c] = inputScale * weightScales[c];
+            quantized[c] = Math.round(values[c] / scales[c]);
+        }
+        replacements.put(name, List.of(
+                OnnxNodes.constant(name + "_int32", OnnxNodes.int32s(quantized, values.length)),
+                OnnxNodes.constant(name + "_scales", OnnxNodes.floats(scales, values.length)),
+                OnnxNodes.constant(name + "_zeros", OnnxNodes.int32s(new int[values.length], values.length)),
+                OnnxNodes.node("DequantizeLinear", name + "_dequantize",
+                        new String[] {name + "_int32", name + "_scales", name + "_zeros"}, name, 0)));
+    }
+
+    private static boolean transB(OnnxMl.NodeProto node) {
+        return node.getAttributeList().stream().anyMatch(a -> a.getName().equals("transB") && a.getI() == 1);
+    }
+
+    private static boolean isFloatConstant(OnnxMl.TensorProto tensor) {
+        return tensor != null && tensor.getDataType() == OnnxMl.TensorProto.DataType.FLOAT.getNumber() && tensor.getDimsCount() >= 1;
+    }
+
+    private static Map<String, OnnxMl.TensorProto> constants(OnnxMl.GraphProto graph) {
+        Map<String, OnnxMl.TensorProto> constants = new HashMap<>();
+        graph.getInitializerList().forEach(t -> constants.put(t.getName(), t));
+        for (OnnxMl.NodeProto node : graph.getNodeList()) {
+            if (node.getOpType().equals("Constant") && node.getAttributeCount() > 0 && node.getAttribute(0).hasT()) {
+                constants.put(node.getOutput(0), node.getAttribute(0).getT());
+            }
+        }
+        return constants;
+    }
+}

@@ -1,0 +1,71 @@
+package io.flinkinference.tools.setup;
+
+import ai.onnx.proto.OnnxMl;
+import io.flinkinference.modelstore.ModelRef;
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.modelstore.manifest.Manifest;
+import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngineProvider;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** INT8 QDQ quantization of the real orientation classifier, end to end through the command. */
+class QdqQuantizerTest extends SetupTestSupport {
+    @Test
+    void publishesAnInt8QdqModelThatAgreesWithItsParent() throws Exception {
+        assertThat(run("setup", "int8", "ppocr-cls", "--store", root.toString())).as(cli.out()).isZero();
+
+        ModelVersion int8 = store.resolve(ModelRef.parse("ppocr-cls-int8"));
+        Manifest manifest = int8.manifest();
+        assertThat(manifest.precision()).isEqualTo("int8");
+        assertThat(manifest.lineage().parentName()).isEqualTo("ppocr-cls");
+        assertThat(manifest.lineage().transforms()).containsExactly("int8-qdq");
+        assertThat(manifest.lineage().attributes()).containsKeys("calibration.setSha256", "validation.top1Agreement",
+                "int8.nodesInFloat");
+
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(int8.readModel());
+        Map<String, OnnxMl.NodeProto> producers = new HashMap<>();
+        model.getGraph().getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+        assertThat(model.getOpsetImport(0).getVersion()).isEqualTo(13);
+        long quantizedConvs = model.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Conv"))
+                .filter(n -> producers.get(n.getInput(0)).getOpType().equals("DequantizeLinear"))  // activation
+                .filter(n -> producers.get(n.getInput(1)).getOpType().equals("DequantizeLinear"))  // weight
+                .count();
+        assertThat(quantizedConvs).isGreaterThanOrEqualTo(45);
+        assertThat(model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count())
+                .isGreaterThanOrEqualTo(90);
+
+        // 200 fresh lines, not those it was calibrated or validated on.
+        try (InferenceEngine parent = new OnnxRuntimeEngineProvider().open(store.resolve(ModelRef.parse("ppocr-cls")), new Configuration(), -1);
+                InferenceEngine quantized = new OnnxRuntimeEngineProvider().open(int8, new Configuration(), -1)) {
+            ValidationGate.Report report = ValidationGate.compare(parent, quantized,
+                    SampleImages.renderedTextLines(200, System.nanoTime()).batches(manifest), 0.97, done -> { });
+            assertThat(report.passed()).as(report.verdict()).isTrue();
+        }
+    }
+
+    @Test
+    void badInputsFailWithTheirOwnMessageAndPublishNothing() throws Exception {
+        Path empty = Files.createDirectory(root.resolve("no-images"));
+        Files.writeString(empty.resolve("README.txt"), "not an image");
+        assertThat(run("setup", "int8", "ppocr-cls", "--calibration-samples", empty.toString(), "--store", root.toString())).isEqualTo(1);
+        assertThat(cli.out()).contains("No readable images in").contains("no-images");
+
+        byte[] onnx = store.resolve(ModelRef.parse("ppocr-cls")).readModel();
+        Path truncated = root.resolve("truncated.onnx");
+        Files.write(truncated, java.util.Arrays.copyOf(onnx, onnx.length / 3));
+        assertThat(run("setup", "inspect", truncated.toString(), "--store", root.toString())).isEqualTo(1);
+        assertThat(cli.out()).contains("is not a readable ONNX model (truncated or not ONNX)");
+
+        assertThat(store.models()).containsExactly("ppocr-cls", "ppocr-det", "ppocr-rec");
+    }
+
+}
