@@ -206,10 +206,7 @@ public final class BatchingBenchmark {
         return index -> {
             InferenceRequest request = InferenceRequest.tensor("r" + index, payloads.get((int) (index % payloads.size())),
                     new long[] {1, 3, 48, 192}, System.currentTimeMillis());
-            if (stamp) {
-                request.getMetadata().put("createdNanos", Long.toString(System.nanoTime()));
-            }
-            return request;
+            return stamp ? request.withMetadata(Map.of("createdNanos", Long.toString(System.nanoTime()))) : request;
         };
     }
 
@@ -257,7 +254,7 @@ public final class BatchingBenchmark {
             return new SinkWriter<>() {
                 @Override
                 public void write(InferenceResult result, Context ctx) {
-                    LATENCIES.add(System.nanoTime() - Long.parseLong(result.getMetadata().get("createdNanos")));
+                    LATENCIES.add(System.nanoTime() - Long.parseLong(result.metadata().get("createdNanos")));
                 }
 
                 @Override

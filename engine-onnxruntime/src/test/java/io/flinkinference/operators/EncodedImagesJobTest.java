@@ -43,12 +43,13 @@ class EncodedImagesJobTest {
         for (int i = 0; i < 40; i++) {
             InferenceRequest line = TestRequests.textLine(i);
             if (i % 2 == 0) {
-                line.setPayload(jpeg(line.getPayload())); // a mix of PNG and JPEG, of many lengths
+                line = new InferenceRequest(line.id(), line.encoding(), jpeg(line.payload()), line.shape(),
+                        line.eventTimeMillis(), line.metadata()); // a mix of PNG and JPEG, of many lengths
             }
             requests.add(line);
         }
         requests.add(InferenceRequest.image("corrupt", "this is not an image".getBytes(), 0));
-        requests.add(InferenceRequest.image("headers-only-jpeg", headersOnly(jpeg(TestRequests.textLine(99).getPayload())), 0));
+        requests.add(InferenceRequest.image("headers-only-jpeg", headersOnly(jpeg(TestRequests.textLine(99).payload())), 0));
 
         CpuImageDecodingEngineProvider.BATCH_ROWS.clear();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -69,17 +70,17 @@ class EncodedImagesJobTest {
         env.execute("encoded images test");
 
         assertThat(results.collected()).hasSize(40);
-        long correct = results.collected().stream().filter(r -> r.topLabel().equals(r.getMetadata().get("truth"))).count();
+        long correct = results.collected().stream().filter(r -> r.topLabel().equals(r.metadata().get("truth"))).count();
         assertThat((double) correct / 40).isGreaterThanOrEqualTo(0.9);
         assertThat(CpuImageDecodingEngineProvider.BATCH_ROWS).as("images of different lengths shared batches")
                 .anySatisfy(rows -> assertThat(rows).isGreaterThan(1));
         Map<String, InferenceFailure> byId = failures.collected().stream()
-                .collect(Collectors.toMap(InferenceFailure::getId, Function.identity()));
+                .collect(Collectors.toMap(InferenceFailure::id, Function.identity()));
         assertThat(byId).containsOnlyKeys("corrupt", "headers-only-jpeg");
-        assertThat(byId.get("corrupt").getStage()).isEqualTo(Stage.DECODE);
-        assertThat(byId.get("corrupt").getReason()).contains("not an image format");
-        assertThat(byId.get("headers-only-jpeg").getStage()).isEqualTo(Stage.DECODE);
-        assertThat(byId.get("headers-only-jpeg").getReason()).contains("could not be decoded");
+        assertThat(byId.get("corrupt").stage()).isEqualTo(Stage.DECODE);
+        assertThat(byId.get("corrupt").reason()).contains("not an image format");
+        assertThat(byId.get("headers-only-jpeg").stage()).isEqualTo(Stage.DECODE);
+        assertThat(byId.get("headers-only-jpeg").reason()).contains("could not be decoded");
     }
 
     private static byte[] jpeg(byte[] png) throws Exception {

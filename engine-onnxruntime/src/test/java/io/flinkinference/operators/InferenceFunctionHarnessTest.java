@@ -44,8 +44,8 @@ class InferenceFunctionHarnessTest {
         List<InferenceResult> results = runToEnd(inference, tensors("a", 8, 192));
 
         assertThat(results).hasSize(8).allSatisfy(r -> {
-            assertThat(r.getBatchSize()).isEqualTo(4);
-            assertThat(r.getQueueMicros()).as("cut by size, long before the 30 s delay").isLessThan(10_000_000);
+            assertThat(r.batchSize()).isEqualTo(4);
+            assertThat(r.queueMicros()).as("cut by size, long before the 30 s delay").isLessThan(10_000_000);
         });
     }
 
@@ -54,8 +54,8 @@ class InferenceFunctionHarnessTest {
         Inference<InferenceRequest, InferenceResult> inference = inference(32, Duration.ofMillis(150), 1, OutputMode.ORDERED);
         List<InferenceResult> results = runToEnd(inference, tensors("a", 3, 192));
 
-        assertThat(results).hasSize(3).allSatisfy(r -> assertThat(r.getBatchSize()).isEqualTo(3));
-        assertThat(results.get(0).getQueueMicros()).as("the oldest record waited the delay").isGreaterThanOrEqualTo(150_000);
+        assertThat(results).hasSize(3).allSatisfy(r -> assertThat(r.batchSize()).isEqualTo(3));
+        assertThat(results.get(0).queueMicros()).as("the oldest record waited the delay").isGreaterThanOrEqualTo(150_000);
     }
 
     @Test
@@ -68,11 +68,11 @@ class InferenceFunctionHarnessTest {
 
         assertThat(results).hasSize(14);
         // Every batch is cut at a preferred size at once, except a rest that waited for the delay.
-        Map<Integer, List<InferenceResult>> bySize = results.stream().collect(Collectors.groupingBy(InferenceResult::getBatchSize));
+        Map<Integer, List<InferenceResult>> bySize = results.stream().collect(Collectors.groupingBy(InferenceResult::batchSize));
         bySize.forEach((size, members) -> {
             if (size != 4 && size != 8) {
                 assertThat(members).as("batch of %d must have been cut by the delay", size)
-                        .anySatisfy(r -> assertThat(r.getQueueMicros()).isGreaterThanOrEqualTo(300_000));
+                        .anySatisfy(r -> assertThat(r.queueMicros()).isGreaterThanOrEqualTo(300_000));
             }
         });
         assertThat(bySize.keySet()).containsAnyOf(4, 8);
@@ -88,10 +88,10 @@ class InferenceFunctionHarnessTest {
         List<InferenceResult> results = runToEnd(inference, requests);
 
         assertThat(results).hasSize(8);
-        assertThat(results).filteredOn(r -> r.getId().startsWith("narrow")).hasSize(3)
-                .allSatisfy(r -> assertThat(r.getBatchSize()).isEqualTo(3));
-        assertThat(results).filteredOn(r -> r.getId().startsWith("wide")).hasSize(5)
-                .allSatisfy(r -> assertThat(r.getBatchSize()).isEqualTo(5));
+        assertThat(results).filteredOn(r -> r.id().startsWith("narrow")).hasSize(3)
+                .allSatisfy(r -> assertThat(r.batchSize()).isEqualTo(3));
+        assertThat(results).filteredOn(r -> r.id().startsWith("wide")).hasSize(5)
+                .allSatisfy(r -> assertThat(r.batchSize()).isEqualTo(5));
     }
 
     @Test
@@ -99,18 +99,18 @@ class InferenceFunctionHarnessTest {
         List<InferenceRequest> requests = outOfOrderWorkload();
         List<InferenceResult> results = runToEnd(inference(4, Duration.ofMillis(300), 2, OutputMode.ORDERED), requests);
 
-        assertThat(results).extracting(InferenceResult::getId)
+        assertThat(results).extracting(InferenceResult::id)
                 .containsExactly("slow", "fast-1", "fast-2", "fast-3", "fast-4");
         // The fast batch really finished first: it was cut at once, the slow record waited the delay.
-        assertThat(results.get(0).getQueueMicros()).isGreaterThanOrEqualTo(300_000);
-        assertThat(results.get(1).getQueueMicros()).isLessThan(300_000);
+        assertThat(results.get(0).queueMicros()).isGreaterThanOrEqualTo(300_000);
+        assertThat(results.get(1).queueMicros()).isLessThan(300_000);
     }
 
     @Test
     void unorderedModeEmitsResultsAsTheyComplete() throws Exception {
         List<InferenceResult> results = runToEnd(inference(4, Duration.ofMillis(300), 2, OutputMode.UNORDERED), outOfOrderWorkload());
 
-        assertThat(results).extracting(InferenceResult::getId).hasSize(5).endsWith("slow");
+        assertThat(results).extracting(InferenceResult::id).hasSize(5).endsWith("slow");
     }
 
     @Test
@@ -138,7 +138,7 @@ class InferenceFunctionHarnessTest {
         List<InferenceResult> results = results(after);
         after.close();
 
-        assertThat(results).extracting(InferenceResult::getId).containsExactly(
+        assertThat(results).extracting(InferenceResult::id).containsExactly(
                 "inflight-0", "inflight-1", "inflight-2", "inflight-3", "inflight-4", "inflight-5", "inflight-6",
                 "inflight-7", "inflight-8", "inflight-9", "new-0", "new-1");
     }
@@ -157,10 +157,10 @@ class InferenceFunctionHarnessTest {
             List<Either<InferenceFailure, InferenceResult>> outputs = harness.extractOutputValues();
             assertThat(outputs).singleElement().satisfies(out -> {
                 assertThat(out.isLeft()).isTrue();
-                assertThat(out.left().getId()).isEqualTo("late");
-                assertThat(out.left().getStage()).isEqualTo(InferenceFailure.Stage.TIMEOUT);
-                assertThat(out.left().getReason()).contains("inference.timeout");
-                assertThat(out.left().getPayload()).isNotEmpty();
+                assertThat(out.left().id()).isEqualTo("late");
+                assertThat(out.left().stage()).isEqualTo(InferenceFailure.Stage.TIMEOUT);
+                assertThat(out.left().reason()).contains("inference.timeout");
+                assertThat(out.left().payload()).isNotEmpty();
             });
         }
     }

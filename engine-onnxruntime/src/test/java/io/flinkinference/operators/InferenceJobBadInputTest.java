@@ -6,6 +6,8 @@ import io.flinkinference.testing.TestRequests;
 
 import io.flinkinference.operators.InferenceFailure.Stage;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -22,7 +24,10 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Bad records go to the failure side output with a reason; every good record still gets its result. */
+/**
+ * Bad records go to the failure side output with a reason; every good record still gets its result.
+ * The job runs without Kryo, so every record type on the way has a Flink serializer.
+ */
 class InferenceJobBadInputTest {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
@@ -34,14 +39,18 @@ class InferenceJobBadInputTest {
         for (int i = 0; i < 30; i++) {
             requests.add(TestRequests.textLine(i));
         }
-        byte[] png = TestRequests.textLine(99).getPayload();
+        byte[] png = TestRequests.textLine(99).payload();
         requests.add(InferenceRequest.image("corrupt", "this is not an image".getBytes(), 0));
         requests.add(InferenceRequest.image("truncated-png", Arrays.copyOf(png, png.length / 2), 0));
         requests.add(InferenceRequest.tensor("short-tensor", new byte[100], new long[] {1, 3, 48, 192}, 0));
         requests.add(withPayloadOf(TestRequests.tensor("wrong-channels", 192), new long[] {1, 4, 48, 144}));
         requests.add(InferenceRequest.image("empty", new byte[0], 0));
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // Requests, results and failures must all travel with Flink's own serializers: with
+        // generic types off, any of them (or a field of them) that needed Kryo fails the job.
+        Configuration noKryo = new Configuration();
+        noKryo.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(noKryo);
         env.setParallelism(2);
         InferenceStreams<InferenceResult> out = Inference.builder()
                 .modelStore(TestModels.store().root())
@@ -56,24 +65,24 @@ class InferenceJobBadInputTest {
 
         env.execute("bad input test");
 
-        assertThat(results.collected()).hasSize(30).allSatisfy(r -> assertThat(r.getId()).startsWith("line-"));
+        assertThat(results.collected()).hasSize(30).allSatisfy(r -> assertThat(r.id()).startsWith("line-"));
         Map<String, InferenceFailure> byId = failures.collected().stream()
-                .collect(Collectors.toMap(InferenceFailure::getId, Function.identity()));
+                .collect(Collectors.toMap(InferenceFailure::id, Function.identity()));
         assertThat(byId).containsOnlyKeys("corrupt", "truncated-png", "short-tensor", "wrong-channels", "empty");
-        assertThat(byId.get("corrupt").getStage()).isEqualTo(Stage.DECODE);
-        assertThat(byId.get("corrupt").getReason()).contains("not an image format");
-        assertThat(byId.get("corrupt").getPayload()).isEqualTo("this is not an image".getBytes());
-        assertThat(byId.get("truncated-png").getStage()).isEqualTo(Stage.DECODE);
-        assertThat(byId.get("truncated-png").getReason()).contains("corrupt or truncated");
-        assertThat(byId.get("short-tensor").getReason()).contains("has 100 bytes").contains("needs 110592");
-        assertThat(byId.get("wrong-channels").getStage()).isEqualTo(Stage.PREPROCESS);
-        assertThat(byId.get("wrong-channels").getReason()).contains("dimension 1 must be 3");
-        assertThat(byId.get("empty").getReason()).contains("empty");
+        assertThat(byId.get("corrupt").stage()).isEqualTo(Stage.DECODE);
+        assertThat(byId.get("corrupt").reason()).contains("not an image format");
+        assertThat(byId.get("corrupt").payload()).isEqualTo("this is not an image".getBytes());
+        assertThat(byId.get("truncated-png").stage()).isEqualTo(Stage.DECODE);
+        assertThat(byId.get("truncated-png").reason()).contains("corrupt or truncated");
+        assertThat(byId.get("short-tensor").reason()).contains("has 100 bytes").contains("needs 110592");
+        assertThat(byId.get("wrong-channels").stage()).isEqualTo(Stage.PREPROCESS);
+        assertThat(byId.get("wrong-channels").reason()).contains("dimension 1 must be 3");
+        assertThat(byId.get("empty").reason()).contains("empty");
     }
 
     /** The same bytes declared with another shape of the same element count. */
     private static InferenceRequest withPayloadOf(InferenceRequest request, long[] shape) {
-        request.setShape(shape);
-        return request;
+        return new InferenceRequest(request.id(), request.encoding(), request.payload(), shape,
+                request.eventTimeMillis(), request.metadata());
     }
 }

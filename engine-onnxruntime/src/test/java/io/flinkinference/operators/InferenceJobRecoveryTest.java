@@ -71,10 +71,10 @@ class InferenceJobRecoveryTest {
         assertThat(FailOnceAfterCheckpoint.FAILED.get()).as("the failure was injected").isTrue();
         assertThat(failures.collected()).isEmpty();
         List<InferenceResult> collected = results.collected();
-        Set<String> ids = collected.stream().map(InferenceResult::getId).collect(Collectors.toSet());
+        Set<String> ids = collected.stream().map(InferenceResult::id).collect(Collectors.toSet());
         Set<String> expected = LongStream.range(0, RECORDS).mapToObj(i -> "line-" + i).collect(Collectors.toSet());
         assertThat(ids).as("no input id is lost").containsAll(expected).hasSize(RECORDS);
-        long correct = collected.stream().filter(r -> r.topLabel().equals(r.getMetadata().get("truth"))).count();
+        long correct = collected.stream().filter(r -> r.topLabel().equals(r.metadata().get("truth"))).count();
         assertThat((double) correct / collected.size()).isGreaterThanOrEqualTo(0.95);
     }
 

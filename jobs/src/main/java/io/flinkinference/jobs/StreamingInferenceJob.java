@@ -26,7 +26,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.net.URI;
@@ -152,7 +154,7 @@ public final class StreamingInferenceJob {
         }
         if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             // Results of uncommitted transactions must stay invisible to this job's own reader too.
-            source.setProperty("isolation.level", "read_committed");
+            source.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
         SingleOutputStreamOperator<InferenceRequest> readable = env
                 .fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kafka " + settings.inputTopic())
@@ -176,7 +178,7 @@ public final class StreamingInferenceJob {
         producer.putAll(settings.kafka());
         if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             // Below the broker's default transaction.max.timeout.ms (15 min), above any checkpoint interval we allow.
-            producer.putIfAbsent("transaction.timeout.ms", "600000");
+            producer.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000");
         }
         return KafkaSink.<T>builder()
                 .setBootstrapServers(settings.bootstrapServers())

@@ -1,14 +1,25 @@
 package io.flinkinference.operators;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A record the function could not turn into a result, with the stage and the reason; it goes to
  * the failure side output (the dead-letter topic in the Kafka job) and the job goes on. The
- * original payload is kept so that nothing is lost. A Flink POJO.
+ * original payload is kept so that nothing is lost.
+ *
+ * <p>A record, serialized by Flink's POJO serializer (not Kryo). As in {@link InferenceRequest},
+ * {@code metadata} is an unmodifiable copy, never null, {@code payload} is shared, not copied, and
+ * equality compares the payload by content.
+ *
+ * @param errorClass the class name of the error that stopped the record
  */
-public class InferenceFailure {
+public record InferenceFailure(String id, Stage stage, String errorClass, String reason, byte[] payload,
+        long eventTimeMillis, Map<String, String> metadata) {
+
     /** Where a record failed. */
     public enum Stage {
         /** The record could not be read from its source (for example a message that is not valid Avro). */
@@ -23,82 +34,36 @@ public class InferenceFailure {
         POSTPROCESS
     }
 
-    private String id;
-    private Stage stage;
-    private String errorClass;
-    private String reason;
-    private byte[] payload;
-    private long eventTimeMillis;
-    private Map<String, String> metadata = new HashMap<>();
-
-    public InferenceFailure() {}
+    public InferenceFailure {
+        metadata = metadata == null || metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(new HashMap<>(metadata));
+    }
 
     public static InferenceFailure of(InferenceRequest request, Stage stage, Throwable error) {
-        InferenceFailure failure = new InferenceFailure();
-        failure.id = request.getId();
-        failure.stage = stage;
-        failure.errorClass = error.getClass().getName();
-        failure.reason = error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
-        failure.payload = request.getPayload();
-        failure.eventTimeMillis = request.getEventTimeMillis();
-        failure.metadata = request.getMetadata() == null ? new HashMap<>() : new HashMap<>(request.getMetadata());
-        return failure;
+        return new InferenceFailure(request.id(), stage, error.getClass().getName(),
+                error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName(),
+                request.payload(), request.eventTimeMillis(), request.metadata());
     }
 
-    public String getId() {
-        return id;
+    /** This failure reported as caused by an error of class {@code errorClass}. */
+    public InferenceFailure withErrorClass(String errorClass) {
+        return new InferenceFailure(id, stage, errorClass, reason, payload, eventTimeMillis, metadata);
     }
 
-    public void setId(String id) {
-        this.id = id;
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof InferenceFailure other
+                && eventTimeMillis == other.eventTimeMillis
+                && Objects.equals(id, other.id)
+                && stage == other.stage
+                && Objects.equals(errorClass, other.errorClass)
+                && Objects.equals(reason, other.reason)
+                && Arrays.equals(payload, other.payload)
+                && metadata.equals(other.metadata);
     }
 
-    public Stage getStage() {
-        return stage;
-    }
-
-    public void setStage(Stage stage) {
-        this.stage = stage;
-    }
-
-    public String getErrorClass() {
-        return errorClass;
-    }
-
-    public void setErrorClass(String errorClass) {
-        this.errorClass = errorClass;
-    }
-
-    public String getReason() {
-        return reason;
-    }
-
-    public void setReason(String reason) {
-        this.reason = reason;
-    }
-
-    public byte[] getPayload() {
-        return payload;
-    }
-
-    public void setPayload(byte[] payload) {
-        this.payload = payload;
-    }
-
-    public long getEventTimeMillis() {
-        return eventTimeMillis;
-    }
-
-    public void setEventTimeMillis(long eventTimeMillis) {
-        this.eventTimeMillis = eventTimeMillis;
-    }
-
-    public Map<String, String> getMetadata() {
-        return metadata;
-    }
-
-    public void setMetadata(Map<String, String> metadata) {
-        this.metadata = metadata;
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, stage, errorClass, reason, Arrays.hashCode(payload), eventTimeMillis, metadata);
     }
 
     @Override

@@ -1,15 +1,27 @@
 package io.flinkinference.operators;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * One record to run through a model: an encoded image (JPEG, PNG, anything ImageIO reads) or a
- * ready float32 tensor. A Flink POJO; {@code metadata} travels unchanged to the result or the
- * failure (the Kafka job keeps topic, partition and offset there).
+ * ready float32 tensor. {@code metadata} travels unchanged to the result or the failure (the Kafka
+ * job keeps topic, partition and offset there).
+ *
+ * <p>A record, which Flink 2.2 serializes with its own POJO serializer (through the canonical
+ * constructor), not Kryo. {@code metadata} is an unmodifiable copy, never null. {@code payload} and
+ * {@code shape} are kept as given, not copied (payloads are whole images): do not change them
+ * afterwards. Two requests are equal when all their components are, arrays by content.
+ *
+ * @param payload the encoded image, or little-endian float32 values laid out as {@code shape}
+ * @param shape the tensor's shape (batch dimension 1); null for images
  */
-public class InferenceRequest {
+public record InferenceRequest(String id, Encoding encoding, byte[] payload, long[] shape, long eventTimeMillis,
+        Map<String, String> metadata) {
+
     /** How {@link #payload} is encoded. */
     public enum Encoding {
         /** An encoded image; decoded with ImageIO and preprocessed as the model's manifest says. */
@@ -18,90 +30,38 @@ public class InferenceRequest {
         TENSOR_FLOAT32
     }
 
-    private String id;
-    private Encoding encoding;
-    private byte[] payload;
-    private long[] shape;
-    private long eventTimeMillis;
-    private Map<String, String> metadata = new HashMap<>();
-
-    public InferenceRequest() {}
+    public InferenceRequest {
+        // A HashMap copy rather than Map.copyOf: header values may be null.
+        metadata = metadata == null || metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(new HashMap<>(metadata));
+    }
 
     public static InferenceRequest image(String id, byte[] encodedImage, long eventTimeMillis) {
-        InferenceRequest request = new InferenceRequest();
-        request.id = id;
-        request.encoding = Encoding.IMAGE;
-        request.payload = encodedImage;
-        request.eventTimeMillis = eventTimeMillis;
-        return request;
+        return new InferenceRequest(id, Encoding.IMAGE, encodedImage, null, eventTimeMillis, Map.of());
     }
 
     public static InferenceRequest tensor(String id, byte[] littleEndianFloats, long[] shape, long eventTimeMillis) {
-        InferenceRequest request = new InferenceRequest();
-        request.id = id;
-        request.encoding = Encoding.TENSOR_FLOAT32;
-        request.payload = littleEndianFloats;
-        request.shape = shape;
-        request.eventTimeMillis = eventTimeMillis;
-        return request;
+        return new InferenceRequest(id, Encoding.TENSOR_FLOAT32, littleEndianFloats, shape, eventTimeMillis, Map.of());
     }
 
-    public String getId() {
-        return id;
-    }
-
-    public void setId(String id) {
-        this.id = id;
-    }
-
-    public Encoding getEncoding() {
-        return encoding;
-    }
-
-    public void setEncoding(Encoding encoding) {
-        this.encoding = encoding;
-    }
-
-    public byte[] getPayload() {
-        return payload;
-    }
-
-    public void setPayload(byte[] payload) {
-        this.payload = payload;
-    }
-
-    public long[] getShape() {
-        return shape;
-    }
-
-    public void setShape(long[] shape) {
-        this.shape = shape;
-    }
-
-    public long getEventTimeMillis() {
-        return eventTimeMillis;
-    }
-
-    public void setEventTimeMillis(long eventTimeMillis) {
-        this.eventTimeMillis = eventTimeMillis;
-    }
-
-    public Map<String, String> getMetadata() {
-        return metadata;
-    }
-
-    public void setMetadata(Map<String, String> metadata) {
-        this.metadata = metadata;
+    /** This request with {@code metadata} in place of its own. */
+    public InferenceRequest withMetadata(Map<String, String> metadata) {
+        return new InferenceRequest(id, encoding, payload, shape, eventTimeMillis, metadata);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InferenceRequest other && Objects.equals(id, other.id);
+        return o instanceof InferenceRequest other
+                && eventTimeMillis == other.eventTimeMillis
+                && Objects.equals(id, other.id)
+                && encoding == other.encoding
+                && Arrays.equals(payload, other.payload)
+                && Arrays.equals(shape, other.shape)
+                && metadata.equals(other.metadata);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hashCode(id);
+        return Objects.hash(id, encoding, Arrays.hashCode(payload), Arrays.hashCode(shape), eventTimeMillis, metadata);
     }
 
     @Override

@@ -1,216 +1,70 @@
 package io.flinkinference.operators;
 
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the model said about one {@link InferenceRequest}: the top-k labels, the CTC-decoded text
  * or raw output tensors (as the manifest's postprocessing says), and where the time went.
- * A Flink POJO.
+ *
+ * <p>A record, serialized by Flink's POJO serializer (not Kryo). {@code labels}, {@code tensors}
+ * and {@code metadata} are unmodifiable and never null (empty when the postprocessing gives none);
+ * {@link RawTensor} compares its arrays by content, so equal results are equal.
+ *
+ * @param text the CTC-decoded text, or null when the model's postprocessing is not CTC
+ * @param queueMicros time the record waited in the batcher before its batch was cut
+ * @param inferenceMicros time the engine took for the whole batch the record was in
+ * @param batchSize how many records the batch held (before padding)
  */
-public class InferenceResult {
-    private String id;
-    private String model;
-    private int modelVersion;
-    private String engine;
-    private List<Label> labels = new ArrayList<>();
-    private String text;
-    private List<RawTensor> tensors = new ArrayList<>();
-    private long eventTimeMillis;
-    private long queueMicros;
-    private long inferenceMicros;
-    private int batchSize;
-    private Map<String, String> metadata = new HashMap<>();
+public record InferenceResult(String id, String model, int modelVersion, String engine, List<Label> labels,
+        String text, List<RawTensor> tensors, long eventTimeMillis, long queueMicros, long inferenceMicros,
+        int batchSize, Map<String, String> metadata) {
 
-    public InferenceResult() {}
+    public InferenceResult {
+        labels = labels == null ? List.of() : List.copyOf(labels);
+        tensors = tensors == null ? List.of() : List.copyOf(tensors);
+        metadata = metadata == null || metadata.isEmpty() ? Map.of() : Collections.unmodifiableMap(new HashMap<>(metadata));
+    }
 
     /** One class and its score. */
-    public static class Label {
-        private String label;
-        private int index;
-        private float score;
-
-        public Label() {}
-
-        public Label(String label, int index, float score) {
-            this.label = label;
-            this.index = index;
-            this.score = score;
-        }
-
-        public String getLabel() {
-            return label;
-        }
-
-        public void setLabel(String label) {
-            this.label = label;
-        }
-
-        public int getIndex() {
-            return index;
-        }
-
-        public void setIndex(int index) {
-            this.index = index;
-        }
-
-        public float getScore() {
-            return score;
-        }
-
-        public void setScore(float score) {
-            this.score = score;
-        }
-
+    public record Label(String label, int index, float score) {
         @Override
         public String toString() {
             return label + "=" + score;
         }
     }
 
-    /** One output tensor of one record, as float32 values. */
-    public static class RawTensor {
-        private String name;
-        private long[] shape;
-        private float[] values;
-
-        public RawTensor() {}
-
-        public RawTensor(String name, long[] shape, float[] values) {
-            this.name = name;
-            this.shape = shape;
-            this.values = values;
+    /**
+     * One output tensor of one record, as float32 values. The arrays are kept as given, not copied;
+     * equality compares them by content.
+     */
+    public record RawTensor(String name, long[] shape, float[] values) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RawTensor other
+                    && Objects.equals(name, other.name)
+                    && Arrays.equals(shape, other.shape)
+                    && Arrays.equals(values, other.values);
         }
 
-        public String getName() {
-            return name;
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, Arrays.hashCode(shape), Arrays.hashCode(values));
         }
 
-        public void setName(String name) {
-            this.name = name;
+        @Override
+        public String toString() {
+            return name + Arrays.toString(shape);
         }
-
-        public long[] getShape() {
-            return shape;
-        }
-
-        public void setShape(long[] shape) {
-            this.shape = shape;
-        }
-
-        public float[] getValues() {
-            return values;
-        }
-
-        public void setValues(float[] values) {
-            this.values = values;
-        }
-    }
-
-    public String getId() {
-        return id;
-    }
-
-    public void setId(String id) {
-        this.id = id;
-    }
-
-    public String getModel() {
-        return model;
-    }
-
-    public void setModel(String model) {
-        this.model = model;
-    }
-
-    public int getModelVersion() {
-        return modelVersion;
-    }
-
-    public void setModelVersion(int modelVersion) {
-        this.modelVersion = modelVersion;
-    }
-
-    public String getEngine() {
-        return engine;
-    }
-
-    public void setEngine(String engine) {
-        this.engine = engine;
-    }
-
-    public List<Label> getLabels() {
-        return labels;
-    }
-
-    public void setLabels(List<Label> labels) {
-        this.labels = labels;
-    }
-
-    public String getText() {
-        return text;
-    }
-
-    public void setText(String text) {
-        this.text = text;
-    }
-
-    public List<RawTensor> getTensors() {
-        return tensors;
-    }
-
-    public void setTensors(List<RawTensor> tensors) {
-        this.tensors = tensors;
-    }
-
-    public long getEventTimeMillis() {
-        return eventTimeMillis;
-    }
-
-    public void setEventTimeMillis(long eventTimeMillis) {
-        this.eventTimeMillis = eventTimeMillis;
-    }
-
-    /** Time the record waited in the batcher before its batch was cut. */
-    public long getQueueMicros() {
-        return queueMicros;
-    }
-
-    public void setQueueMicros(long queueMicros) {
-        this.queueMicros = queueMicros;
-    }
-
-    /** Time the engine took for the whole batch the record was in. */
-    public long getInferenceMicros() {
-        return inferenceMicros;
-    }
-
-    public void setInferenceMicros(long inferenceMicros) {
-        this.inferenceMicros = inferenceMicros;
-    }
-
-    /** How many records the batch held (before padding). */
-    public int getBatchSize() {
-        return batchSize;
-    }
-
-    public void setBatchSize(int batchSize) {
-        this.batchSize = batchSize;
-    }
-
-    public Map<String, String> getMetadata() {
-        return metadata;
-    }
-
-    public void setMetadata(Map<String, String> metadata) {
-        this.metadata = metadata;
     }
 
     /** The best label, or null when the model's postprocessing is not top-k. */
     public String topLabel() {
-        return labels.isEmpty() ? null : labels.get(0).getLabel();
+        return labels.isEmpty() ? null : labels.get(0).label();
     }
 
     @Override

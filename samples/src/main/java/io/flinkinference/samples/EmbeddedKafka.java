@@ -46,6 +46,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         Path dataDir = Files.createTempDirectory("flink-inference-kafka");
         int brokerPort = freePort();
         int controllerPort = freePort();
+        // Broker settings, spelled out: their constants live in Kafka's internal server modules
+        // (KRaftConfigs, ServerLogConfigs, ...), which kafka_2.13 brings at runtime scope only.
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");

@@ -6,6 +6,7 @@ import io.flinkinference.samples.TextLineImages;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
 
 /** Requests for the orientation classifier: rendered PNG lines and raw float tensors. */
 public final class TestRequests {
@@ -14,9 +15,8 @@ public final class TestRequests {
     /** A text line rendered deterministically from {@code index}; odd indices are upside down. */
     public static InferenceRequest textLine(long index) {
         TextLineImages.Sample sample = new TextLineImages(index * 7919 + 17).sample(index % 2 == 1);
-        InferenceRequest request = InferenceRequest.image("line-" + index, sample.png(), System.currentTimeMillis());
-        request.getMetadata().put("truth", sample.orientationLabel());
-        return request;
+        return InferenceRequest.image("line-" + index, sample.png(), System.currentTimeMillis())
+                .withMetadata(Map.of("truth", sample.orientationLabel()));
     }
 
     /** A float32 tensor request of shape [1, 3, 48, width] with values that vary by index. */

@@ -16,6 +16,7 @@ import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.BatchRange;
 import io.flinkinference.operators.engine.EngineException;
 import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.operators.engine.InvalidInputException;
 import io.flinkinference.operators.engine.Tensor;
 import io.flinkinference.operators.engine.TensorValidator;
 import org.apache.flink.configuration.ReadableConfig;
@@ -23,7 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +37,18 @@ import java.util.TreeSet;
  * JVM: ONNX Runtime documents {@code run} as safe to call concurrently.
  *
  * <p>Inputs go to ONNX Runtime without a copy: a direct buffer passed to
- * {@code OnnxTensor.createTensor} becomes the tensor's memory. Outputs are copied once, from
- * ONNX Runtime's memory into the caller's direct buffers.
+ * {@code OnnxTensor.createTensor} becomes the tensor's memory.
+ *
+ * <p>Outputs whose every dimension is known for the batch (the graph's static dimensions, plus the
+ * batch size as the first) are allocated before the run and passed to ONNX Runtime as pinned
+ * outputs, so its kernels write the results straight into the returned tensors: no copy in Java.
+ * The classifier's {@code [N, 2]} is such an output. Outputs with another dynamic dimension (the
+ * recognizer's {@code [N, T, 6625]}, the detector's {@code [N, 1, H, W]}) are allocated by ONNX
+ * Runtime and copied out twice: ONNX Runtime's Java API (1.23.2) only reads its own memory through
+ * {@code OnnxTensor.getByteBuffer()} and its typed siblings, each of which first copies into a new
+ * heap buffer, and a {@link Tensor} must be direct, so the heap copy is copied once more. (The
+ * direct view ONNX Runtime has of that memory is private; {@code getBufferRef()} is empty for
+ * values it allocated.)
  */
 public final class OnnxRuntimeEngine implements InferenceEngine {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxRuntimeEngine.class);
@@ -45,14 +58,16 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     private final OrtSession session;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
+    private final OutputShapes outputShapes;
 
     private OnnxRuntimeEngine(String description, OrtEnvironment environment, OrtSession session,
-            List<TensorSpec> inputs, List<TensorSpec> outputs) {
+            List<TensorSpec> inputs, List<TensorSpec> outputs, OutputShapes outputShapes) {
         this.description = description;
         this.environment = environment;
         this.session = session;
         this.inputs = inputs;
         this.outputs = outputs;
+        this.outputShapes = outputShapes;
     }
 
     public static OnnxRuntimeEngine open(ModelVersion model, ReadableConfig options) {
@@ -83,8 +98,10 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             sessionOptions.setOptimizationLevel(toOrt(options.get(OnnxRuntimeOptions.OPTIMIZATION_LEVEL)));
             long start = System.nanoTime();
             OrtSession session = environment.createSession(onnx, sessionOptions);
+            OutputShapes outputShapes;
             try {
                 checkInputs(description, inputs, session);
+                outputShapes = OutputShapes.of(session.getOutputInfo());
             } catch (RuntimeException | OrtException e) {
                 session.close();
                 throw e;
@@ -92,7 +109,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             LOG.info("Loaded {} on ONNX Runtime (CPU, intra-op threads {}, optimization {}) in {} ms",
                     description, threads == 0 ? "auto" : threads, options.get(OnnxRuntimeOptions.OPTIMIZATION_LEVEL),
                     (System.nanoTime() - start) / 1_000_000);
-            return new OnnxRuntimeEngine(description, environment, session, inputs, outputs);
+            return new OnnxRuntimeEngine(description, environment, session, inputs, outputs, outputShapes);
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime cannot load " + description + ": " + e.getMessage(), e);
         }
@@ -145,22 +162,74 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     @Override
     public Map<String, Tensor> infer(Map<String, Tensor> batch) {
         TensorValidator.validate(batch, inputs, batchRange());
+        long batchSize = batch.values().iterator().next().dim(0);
+        Map<String, Tensor> preallocated = new LinkedHashMap<>();
+        for (String name : outputShapes.names()) {
+            outputShapes.forBatch(name, batchSize).ifPresent(shape ->
+                    preallocated.put(name, Tensor.allocate(outputDataType(name), shape)));
+        }
+        return run(batch, preallocated);
+    }
+
+    /**
+     * Runs one batch with ONNX Runtime writing the given outputs straight into the caller's
+     * tensors, for a caller that keeps its own output memory. Only outputs whose shape is known
+     * before the run can be given, with exactly that shape and the graph's dtype; the others are
+     * allocated and copied out as in {@link #infer(Map)}.
+     *
+     * @return every output by name; the given ones are the given tensors, now holding the results
+     */
+    public Map<String, Tensor> infer(Map<String, Tensor> batch, Map<String, Tensor> outputsInto) {
+        TensorValidator.validate(batch, inputs, batchRange());
+        long batchSize = batch.values().iterator().next().dim(0);
+        for (Map.Entry<String, Tensor> given : outputsInto.entrySet()) {
+            String name = given.getKey();
+            long[] expected = outputShapes.forBatch(name, batchSize).orElseThrow(() -> new InvalidInputException(
+                    "Output '" + name + "' of " + description + " is not one whose shape is known before the run; "
+                            + "outputs with such shapes are " + knownOutputs(batchSize) + "."));
+            Tensor tensor = given.getValue();
+            if (tensor.dtype() != outputDataType(name) || !Arrays.equals(tensor.shape(), expected)) {
+                throw new InvalidInputException("Output '" + name + "' of " + description + " is "
+                        + outputDataType(name) + Arrays.toString(expected) + " for this batch; the given tensor is " + tensor + ".");
+            }
+        }
+        return run(batch, outputsInto);
+    }
+
+    private List<String> knownOutputs(long batchSize) {
+        return outputShapes.names().stream().filter(n -> outputShapes.forBatch(n, batchSize).isPresent()).toList();
+    }
+
+    private DataType outputDataType(String name) {
+        return dataType(outputShapes.type(name), name);
+    }
+
+    private Map<String, Tensor> run(Map<String, Tensor> batch, Map<String, Tensor> pinned) {
         Map<String, OnnxTensor> ortInputs = new LinkedHashMap<>();
+        Map<String, OnnxTensor> ortPinned = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Tensor> input : batch.entrySet()) {
                 ortInputs.put(input.getKey(), wrap(input.getValue()));
             }
-            try (OrtSession.Result result = session.run(ortInputs)) {
+            for (Map.Entry<String, Tensor> output : pinned.entrySet()) {
+                ortPinned.put(output.getKey(), wrap(output.getValue()));
+            }
+            Set<String> allocatedByOrt = new LinkedHashSet<>(outputShapes.names());
+            allocatedByOrt.removeAll(pinned.keySet());
+            try (OrtSession.Result result = session.run(ortInputs, allocatedByOrt, ortPinned)) {
                 Map<String, Tensor> out = new LinkedHashMap<>();
-                for (Map.Entry<String, OnnxValue> output : result) {
-                    out.put(output.getKey(), copyOut(output.getKey(), output.getValue()));
+                for (String name : outputShapes.names()) {
+                    Tensor written = pinned.get(name);
+                    out.put(name, written != null ? written : copyOut(name, result.get(name).orElseThrow()));
                 }
                 return out;
             }
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime failed to run " + description + ": " + e.getMessage(), e);
         } finally {
+            // Closing a tensor that wraps our buffer releases ONNX Runtime's handle, not the memory.
             ortInputs.values().forEach(OnnxTensor::close);
+            ortPinned.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -181,6 +250,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         };
     }
 
+    /** The fallback: ONNX Runtime's memory to a heap copy (inside getByteBuffer) to a direct tensor. */
     private Tensor copyOut(String name, OnnxValue value) {
         if (!(value instanceof OnnxTensor ortTensor)) {
             throw new EngineException(description + " returned '" + name + "' as " + value.getType() + ", not a tensor.");

@@ -39,18 +39,18 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
     }
 
     static DeadLetter toAvro(InferenceFailure failure) {
-        Map<String, String> source = failure.getMetadata();
-        boolean unreadable = failure.getStage() == InferenceFailure.Stage.DESERIALIZE;
+        Map<String, String> source = failure.metadata();
+        boolean unreadable = failure.stage() == InferenceFailure.Stage.DESERIALIZE;
         return DeadLetter.newBuilder()
                 .setKey(source.get(ImageRecordDeserializer.KEY))
-                .setId(unreadable ? null : failure.getId())
+                .setId(unreadable ? null : failure.id())
                 .setTopic(source.getOrDefault(ImageRecordDeserializer.TOPIC, ""))
                 .setPartition(Integer.parseInt(source.getOrDefault(ImageRecordDeserializer.PARTITION, "-1")))
                 .setOffset(Long.parseLong(source.getOrDefault(ImageRecordDeserializer.OFFSET, "-1")))
-                .setStage(failure.getStage().name())
-                .setErrorClass(failure.getErrorClass())
-                .setErrorMessage(failure.getReason())
-                .setOriginalBytes(ByteBuffer.wrap(failure.getPayload() == null ? new byte[0] : failure.getPayload()))
+                .setStage(failure.stage().name())
+                .setErrorClass(failure.errorClass())
+                .setErrorMessage(failure.reason())
+                .setOriginalBytes(ByteBuffer.wrap(failure.payload() == null ? new byte[0] : failure.payload()))
                 .setFailedAtMillis(Instant.now())
                 .build();
     }

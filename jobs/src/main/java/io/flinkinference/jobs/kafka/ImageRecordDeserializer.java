@@ -57,13 +57,11 @@ public final class ImageRecordDeserializer implements KafkaRecordDeserialization
         try {
             image = messages.decode(record.value(), schemaHeader == null ? null : schemaHeader.value());
         } catch (IOException e) {
-            InferenceRequest unreadable = InferenceRequest.image(
-                    key != null ? key : record.topic() + "-" + record.partition() + "@" + record.offset(),
-                    record.value() == null ? new byte[0] : record.value(), record.timestamp());
             source.put(UNREADABLE, e.getMessage());
             source.put(UNREADABLE_CLASS, e.getClass().getName());
-            unreadable.setMetadata(source);
-            out.collect(unreadable);
+            out.collect(InferenceRequest.image(
+                    key != null ? key : record.topic() + "-" + record.partition() + "@" + record.offset(),
+                    record.value() == null ? new byte[0] : record.value(), record.timestamp()).withMetadata(source));
             return;
         }
         out.collect(toRequest(image, source));
@@ -76,8 +74,7 @@ public final class ImageRecordDeserializer implements KafkaRecordDeserialization
                 : InferenceRequest.image(image.getId(), data, image.getEventTimeMillis().toEpochMilli());
         Map<String, String> metadata = new HashMap<>(image.getHeaders());
         metadata.putAll(source);
-        request.setMetadata(metadata);
-        return request;
+        return request.withMetadata(metadata);
     }
 
     private static long[] shape(List<Long> shape) {

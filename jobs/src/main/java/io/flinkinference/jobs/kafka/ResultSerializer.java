@@ -31,40 +31,40 @@ public final class ResultSerializer implements KafkaRecordSerializationSchema<In
             messages = new AvroMessages<>(io.flinkinference.avro.InferenceResult.getClassSchema());
         }
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, timestamp,
-                result.getId().getBytes(StandardCharsets.UTF_8), messages.encode(toAvro(result)));
+                result.id().getBytes(StandardCharsets.UTF_8), messages.encode(toAvro(result)));
         record.headers().add(AvroMessages.SCHEMA_HEADER, messages.schemaHeader());
         return record;
     }
 
     static io.flinkinference.avro.InferenceResult toAvro(InferenceResult result) {
         List<Label> labels = new ArrayList<>();
-        for (InferenceResult.Label label : result.getLabels()) {
-            labels.add(new Label(label.getLabel(), label.getIndex(), label.getScore()));
+        for (InferenceResult.Label label : result.labels()) {
+            labels.add(new Label(label.label(), label.index(), label.score()));
         }
         List<RawTensor> tensors = new ArrayList<>();
-        for (InferenceResult.RawTensor tensor : result.getTensors()) {
+        for (InferenceResult.RawTensor tensor : result.tensors()) {
             List<Long> shape = new ArrayList<>();
-            for (long dim : tensor.getShape()) {
+            for (long dim : tensor.shape()) {
                 shape.add(dim);
             }
-            List<Float> values = new ArrayList<>(tensor.getValues().length);
-            for (float value : tensor.getValues()) {
+            List<Float> values = new ArrayList<>(tensor.values().length);
+            for (float value : tensor.values()) {
                 values.add(value);
             }
-            tensors.add(new RawTensor(tensor.getName(), shape, values));
+            tensors.add(new RawTensor(tensor.name(), shape, values));
         }
-        Map<String, String> headers = new HashMap<>(result.getMetadata());
+        Map<String, String> headers = new HashMap<>(result.metadata());
         headers.keySet().removeIf(k -> k.startsWith("kafka."));
         return io.flinkinference.avro.InferenceResult.newBuilder()
-                .setId(result.getId())
-                .setModel(result.getModel())
-                .setModelVersion(result.getModelVersion())
-                .setEngine(result.getEngine())
+                .setId(result.id())
+                .setModel(result.model())
+                .setModelVersion(result.modelVersion())
+                .setEngine(result.engine())
                 .setLabels(labels)
-                .setText(result.getText())
+                .setText(result.text())
                 .setTensors(tensors)
-                .setEventTimeMillis(Instant.ofEpochMilli(result.getEventTimeMillis()))
-                .setTimings(new Timings(result.getQueueMicros(), result.getBatchSize(), result.getInferenceMicros()))
+                .setEventTimeMillis(Instant.ofEpochMilli(result.eventTimeMillis()))
+                .setTimings(new Timings(result.queueMicros(), result.batchSize(), result.inferenceMicros()))
                 .setHeaders(headers)
                 .build();
     }

@@ -18,13 +18,13 @@ public final class RouteUnreadable extends ProcessFunction<InferenceRequest, Inf
 
     @Override
     public void processElement(InferenceRequest request, Context context, Collector<InferenceRequest> out) {
-        String reason = request.getMetadata().get(ImageRecordDeserializer.UNREADABLE);
+        String reason = request.metadata().get(ImageRecordDeserializer.UNREADABLE);
         if (reason == null) {
             out.collect(request);
             return;
         }
-        InferenceFailure failure = InferenceFailure.of(request, InferenceFailure.Stage.DESERIALIZE, new IOException(reason));
-        failure.setErrorClass(request.getMetadata().getOrDefault(ImageRecordDeserializer.UNREADABLE_CLASS, IOException.class.getName()));
+        InferenceFailure failure = InferenceFailure.of(request, InferenceFailure.Stage.DESERIALIZE, new IOException(reason))
+                .withErrorClass(request.metadata().getOrDefault(ImageRecordDeserializer.UNREADABLE_CLASS, IOException.class.getName()));
         context.output(UNREADABLE, failure);
     }
 }

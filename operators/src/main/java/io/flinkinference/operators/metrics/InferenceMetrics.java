@@ -6,6 +6,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 import java.util.EnumMap;
@@ -16,6 +17,12 @@ import java.util.Map;
  * The inference function's metrics, in its operator's metric group under {@code inference}:
  * histograms {@code batchSize}, {@code queueDelayMicros}, {@code inferenceMicros}; meters
  * {@code recordsPerSecond}, {@code batchesPerSecond}; counters {@code failures.<stage>}.
+ *
+ * <p>Updated concurrently: the batcher's worker threads complete batches in parallel, the
+ * dispatcher thread reports queue delays and both the task thread and the workers count failures.
+ * So the counters are {@link ThreadSafeSimpleCounter}s ({@code MetricGroup.counter(name)} would
+ * register a plain {@code SimpleCounter}, whose unsynchronized increments lose updates), and the
+ * histograms are {@link DescriptiveStatisticsHistogram}s, whose ring buffer is synchronized.
  */
 public final class InferenceMetrics implements BatchListener {
     private static final int HISTOGRAM_WINDOW = 1024;
@@ -31,13 +38,13 @@ public final class InferenceMetrics implements BatchListener {
         group.histogram("batchSize", batchSize);
         group.histogram("queueDelayMicros", queueDelayMicros);
         group.histogram("inferenceMicros", inferenceMicros);
-        records = group.counter("records");
-        batches = group.counter("batches");
+        records = group.counter("records", new ThreadSafeSimpleCounter());
+        batches = group.counter("batches", new ThreadSafeSimpleCounter());
         group.meter("recordsPerSecond", new MeterView(records));
         group.meter("batchesPerSecond", new MeterView(batches));
         MetricGroup failureGroup = group.addGroup("failures");
         for (InferenceFailure.Stage stage : InferenceFailure.Stage.values()) {
-            failures.put(stage, failureGroup.counter(stage.name().toLowerCase(Locale.ROOT)));
+            failures.put(stage, failureGroup.counter(stage.name().toLowerCase(Locale.ROOT), new ThreadSafeSimpleCounter()));
         }
     }
 

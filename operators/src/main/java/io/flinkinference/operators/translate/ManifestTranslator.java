@@ -22,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,9 +68,9 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
             throw new BadInputException(Stage.PREPROCESS,
                     manifest.name() + " takes " + inputs.size() + " inputs; requests carry one. Write a translator for it.");
         }
-        InferenceRequest.Encoding encoding = request.getEncoding() == null ? InferenceRequest.Encoding.IMAGE : request.getEncoding();
+        InferenceRequest.Encoding encoding = request.encoding() == null ? InferenceRequest.Encoding.IMAGE : request.encoding();
         if (encodedImages && encoding == InferenceRequest.Encoding.IMAGE) {
-            byte[] payload = request.getPayload() == null ? new byte[0] : request.getPayload();
+            byte[] payload = request.payload() == null ? new byte[0] : request.payload();
             ImageDecoder.checkReadable(payload); // unreadable bytes fail here, on the task thread, never in a batch
             return EncodedImages.record(payload);
         }
@@ -101,11 +100,11 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
             throw new BadInputException(Stage.PREPROCESS,
                     manifest.name() + " takes " + input.dtype() + " input; image preprocessing produces float32.");
         }
-        return preprocessor.batch(List.of(ImageDecoder.decode(request.getPayload())));
+        return preprocessor.batch(List.of(ImageDecoder.decode(request.payload())));
     }
 
     private static Tensor tensor(InferenceRequest request) throws BadInputException {
-        long[] shape = request.getShape();
+        long[] shape = request.shape();
         if (shape == null || shape.length == 0) {
             throw new BadInputException(Stage.DECODE, "A float32 tensor request needs its shape.");
         }
@@ -115,7 +114,7 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new BadInputException(Stage.DECODE, "Invalid tensor shape " + Arrays.toString(shape) + ".", e);
         }
-        byte[] payload = request.getPayload() == null ? new byte[0] : request.getPayload();
+        byte[] payload = request.payload() == null ? new byte[0] : request.payload();
         if (payload.length != elements * 4) {
             throw new BadInputException(Stage.DECODE,
                     "The tensor payload has " + payload.length + " bytes; shape " + Arrays.toString(shape)
@@ -128,44 +127,35 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
 
     @Override
     public InferenceResult postprocess(InferenceRequest request, BatchRow row) throws BadInputException {
-        InferenceResult result = new InferenceResult();
-        result.setId(request.getId());
-        result.setModel(manifest.name());
-        result.setModelVersion(manifest.version());
-        result.setEngine(engineName);
-        result.setEventTimeMillis(request.getEventTimeMillis());
-        result.setBatchSize(row.batchSize());
-        result.setQueueMicros(row.queueNanos() / 1_000);
-        result.setInferenceMicros(row.inferenceNanos() / 1_000);
-        result.setMetadata(request.getMetadata() == null ? new HashMap<>() : request.getMetadata());
         Tensor undecodable = row.outputs().get(EncodedImages.UNDECODABLE);
         if (undecodable != null && undecodable.buffer().get(row.row()) != 0) {
             throw new BadInputException(Stage.DECODE, "The image could not be decoded, on the GPU (nvJPEG) or the CPU (ImageIO); "
                     + "it is damaged or in a format neither reads.");
         }
+        List<InferenceResult.Label> labels = new ArrayList<>();
+        String text = null;
+        List<InferenceResult.RawTensor> tensors = new ArrayList<>();
         try {
             if (topK != null) {
-                List<InferenceResult.Label> labels = new ArrayList<>();
                 for (TopKDecoder.Prediction p : topK.decode(row.output(postOutput), row.row())) {
                     labels.add(new InferenceResult.Label(p.label(), p.classIndex(), p.score()));
                 }
-                result.setLabels(labels);
             } else if (ctc != null) {
-                result.setText(ctc.decode(row.output(postOutput), row.row()));
+                text = ctc.decode(row.output(postOutput), row.row());
             } else {
-                List<InferenceResult.RawTensor> tensors = new ArrayList<>();
                 for (Map.Entry<String, Tensor> output : row.outputs().entrySet()) {
                     if (output.getValue().dtype() == DataType.FLOAT32) {
                         tensors.add(new InferenceResult.RawTensor(output.getKey(), row.rowShape(output.getKey()),
                                 row.rowFloats(output.getKey())));
                     }
                 }
-                result.setTensors(tensors);
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new BadInputException(Stage.POSTPROCESS, e.getMessage(), e);
         }
-        return result;
+        return new InferenceResult(request.id(), manifest.name(), manifest.version(), engineName, labels, text, tensors,
+                request.eventTimeMillis(), row.queueNanos() / 1_000, row.inferenceNanos() / 1_000, row.batchSize(),
+                request.metadata());
     }
 
     @Override

@@ -9,8 +9,12 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +43,49 @@ class InferenceMetricsTest {
         assertThat(((Counter) registered.get("failures.timeout")).getCount()).isZero();
     }
 
+    /**
+     * The batcher's workers complete batches in parallel; with plain {@code SimpleCounter}s some of
+     * these increments are lost (their {@code count++} races), so the totals come out short.
+     */
+    @Test
+    void countsEveryUpdateFromConcurrentThreads() throws Exception {
+        Map<String, Metric> registered = new HashMap<>();
+        InferenceMetrics metrics = new InferenceMetrics(new RecordingGroup("", registered));
+        int threads = 4;
+        int batchesPerThread = 1_000_000;
+        // All threads start updating at once, so that their increments overlap.
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < batchesPerThread; i++) {
+                        metrics.batchCompleted(2, 1_000);
+                        metrics.recordQueued(1_000);
+                        metrics.failure(InferenceFailure.Stage.TIMEOUT);
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+
+        long total = (long) threads * batchesPerThread;
+        assertThat(errors).isEmpty();
+        assertThat(((Counter) registered.get("batches")).getCount()).isEqualTo(total);
+        assertThat(((Counter) registered.get("records")).getCount()).isEqualTo(2 * total);
+        assertThat(((Counter) registered.get("failures.timeout")).getCount()).isEqualTo(total);
+        assertThat(((Histogram) registered.get("batchSize")).getCount()).isEqualTo(total);
+        assertThat(((Histogram) registered.get("queueDelayMicros")).getCount()).isEqualTo(total);
+    }
+
     /** Keeps what is registered, by dotted name, instead of reporting it. */
     private static final class RecordingGroup extends UnregisteredMetricsGroup {
         private final String prefix;
@@ -55,6 +102,7 @@ class InferenceMetricsTest {
             return counter;
         }
 
+        /** What Flink's own metric groups do: a plain, not thread-safe, counter. */
         @Override
         public Counter counter(String name) {
             return counter(name, new org.apache.flink.metrics.SimpleCounter());

@@ -1,11 +1,13 @@
 package io.flinkinference.tools.setup;
 
 import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.platform.Fp16Conversions;
 import com.google.protobuf.ByteString;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 
 /**
  * The weights-in-FP16 variant of a model: every float32 weight tensor (initializer or Constant
@@ -93,11 +95,11 @@ public final class Fp16Weights {
             tensor.getFloatDataList().forEach(floats::put);
             floats.flip();
         }
-        ByteBuffer half = ByteBuffer.allocate(floats.remaining() * 2).order(ByteOrder.LITTLE_ENDIAN);
-        while (floats.hasRemaining()) {
-            half.putShort(HalfFloat.fromFloat(floats.get()));
-        }
-        half.flip();
+        // ONNX Runtime's conversion rounds to nearest even, keeps subnormals and overflows to
+        // infinity (on Java 17 through its own MLAS port, later through Float.floatToFloat16).
+        ShortBuffer halves = Fp16Conversions.convertFloatBufferToFp16Buffer(floats);
+        ByteBuffer half = ByteBuffer.allocate(halves.remaining() * 2).order(ByteOrder.LITTLE_ENDIAN);
+        half.asShortBuffer().put(halves);
         return tensor.toBuilder()
                 .setName(name)
                 .setDataType(OnnxMl.TensorProto.DataType.FLOAT16.getNumber())
