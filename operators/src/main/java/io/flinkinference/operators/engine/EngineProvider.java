@@ -23,6 +23,15 @@ public interface EngineProvider {
     }
 
     /**
+     * How many GPUs engines of this kind can see here, numbered 0..n-1, for TaskManagers where
+     * Flink's external resource {@code gpu} is not configured. The default counts what CUDA would
+     * number: {@code CUDA_VISIBLE_DEVICES} when set, else {@code /dev/nvidiaN}.
+     */
+    default int visibleGpus() {
+        return DeviceAssignment.visibleDevices(System.getenv());
+    }
+
+    /**
      * Checks, before a job that will run on this machine is started, that this machine can run
      * {@code model} with this engine (libraries, devices, a fitting artifact), so that a missing
      * piece is one clear error rather than a task failing over and over. The default checks
