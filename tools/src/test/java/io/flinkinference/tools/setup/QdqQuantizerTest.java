@@ -18,6 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** INT8 QDQ quantization of the real orientation classifier, end to end through the command. */
 class QdqQuantizerTest extends SetupTestSupport {
+    /** Lines neither calibrated (seed 7) nor validated (DerivedModelOptions.HELD_OUT_SEED) on, the same every run. */
+    private static final long FRESH_SEED = 31L;
+
     @Test
     void publishesAnInt8QdqModelThatAgreesWithItsParent() throws Exception {
         assertThat(run("setup", "int8", "ppocr-cls", "--store", root.toString())).as(cli.out()).isZero();
@@ -36,8 +39,8 @@ class QdqQuantizerTest extends SetupTestSupport {
         assertThat(model.getOpsetImport(0).getVersion()).isEqualTo(13);
         long quantizedConvs = model.getGraph().getNodeList().stream()
                 .filter(n -> n.getOpType().equals("Conv"))
-                .filter(n -> producers.get(n.getInput(0)).getOpType().equals("DequantizeLinear"))  // activation
-                .filter(n -> producers.get(n.getInput(1)).getOpType().equals("DequantizeLinear"))  // weight
+                .filter(n -> producedBy(producers, n.getInput(0), "DequantizeLinear"))  // activation
+                .filter(n -> producedBy(producers, n.getInput(1), "DequantizeLinear"))  // weight
                 .count();
         assertThat(quantizedConvs).isGreaterThanOrEqualTo(45);
         assertThat(model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count())
@@ -47,7 +50,7 @@ class QdqQuantizerTest extends SetupTestSupport {
         try (InferenceEngine parent = new OnnxRuntimeEngineProvider().open(store.resolve(ModelRef.parse("ppocr-cls")), new Configuration(), -1);
                 InferenceEngine quantized = new OnnxRuntimeEngineProvider().open(int8, new Configuration(), -1)) {
             ValidationGate.Report report = ValidationGate.compare(parent, quantized,
-                    SampleImages.renderedTextLines(200, System.nanoTime()).batches(manifest), 0.97, done -> { });
+                    SampleImages.renderedTextLines(200, FRESH_SEED).batches(manifest), 0.97, done -> { });
             assertThat(report.passed()).as(report.verdict()).isTrue();
         }
     }
@@ -68,4 +71,12 @@ class QdqQuantizerTest extends SetupTestSupport {
         assertThat(store.models()).containsExactly("ppocr-cls", "ppocr-det", "ppocr-rec");
     }
 
+    /**
+     * Whether a node of {@code opType} writes {@code tensor}. A Conv that INT8 tuning kept in float
+     * may read a graph input, which no node writes: the first Conv reads the image itself.
+     */
+    private static boolean producedBy(Map<String, OnnxMl.NodeProto> producers, String tensor, String opType) {
+        OnnxMl.NodeProto producer = producers.get(tensor);
+        return producer != null && producer.getOpType().equals(opType);
+    }
 }
