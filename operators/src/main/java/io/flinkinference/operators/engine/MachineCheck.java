@@ -23,20 +23,20 @@ public interface MachineCheck {
     /** Runs the checks; returns {@link #PASSED}, {@link #FAILED} or {@link #NOTHING_TO_CHECK}. */
     int run(Options options) throws Exception;
 
-    /** An encoded image and the label a correct model gives it. */
-    record LabelledImage(byte[] encoded, String label) {}
+    /** An encoded image, and the class a correct model gives it (the index of its first output's largest value). */
+    record LabelledImage(byte[] encoded, int expectedClass) {}
 
     /**
      * What to check with.
      *
      * @param device the GPU to check
-     * @param jpegs sample JPEGs to decode, or null for the check's own
+     * @param jpegs sample images to decode, made only when a step needs them
      * @param batch images per timed preprocessing batch
      * @param skipModel leave out the steps that build and run a model
      * @param model the model for those steps, resolved only when they run
      * @param labelledImages images for that model, with the labels it should give them
      * @param out where the report goes
      */
-    record Options(int device, Path jpegs, int batch, boolean skipModel, Supplier<ModelVersion> model,
+    record Options(int device, Supplier<Path> jpegs, int batch, boolean skipModel, Supplier<ModelVersion> model,
             Supplier<List<LabelledImage>> labelledImages, PrintWriter out) {}
 }
