@@ -129,7 +129,8 @@ public final class QdqQuantizer {
             }
         }
         byte[] probed = model.toBuilder().setGraph(probe).build().toByteArray();
-        // The probe's declared outputs are the activations: what the engine must return besides the model's own.
+        // The probe declares the activations as the outputs it reads, so that any engine returns them; their
+        // shapes are whatever each batch gives (no dimensions declared).
         List<TensorSpec> probedOutputs = activations.stream()
                 .map(a -> new TensorSpec(a, DataType.FLOAT32, List.of(), null)).toList();
         Map<String, List<float[]>> magnitudes = new HashMap<>();
