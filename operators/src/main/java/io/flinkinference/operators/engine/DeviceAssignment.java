@@ -80,7 +80,7 @@ public final class DeviceAssignment {
     }
 
     /** Devices CUDA would number 0..n-1: CUDA_VISIBLE_DEVICES when set, else /dev/nvidiaN. */
-    public static int visibleDevices(Map<String, String> environment) {
+    static int visibleDevices(Map<String, String> environment) {
         String visible = environment.get("CUDA_VISIBLE_DEVICES");
         if (visible != null) {
             String trimmed = visible.trim();

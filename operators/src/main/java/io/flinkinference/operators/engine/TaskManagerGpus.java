@@ -12,23 +12,23 @@ import java.util.Map;
  * <p>JVM-wide because every slot of a TaskManager runs in its JVM; keyed by TaskManager because a
  * MiniCluster runs several TaskManagers, each with its own GPUs, in one JVM.
  */
-public final class TaskManagerGpus {
+final class TaskManagerGpus {
     private static final TaskManagerGpus INSTANCE = new TaskManagerGpus();
 
     private final Map<String, Map<Integer, Integer>> holders = new HashMap<>();
 
     /** The JVM's registry. Tests may create their own with {@link #TaskManagerGpus()}. */
-    public static TaskManagerGpus instance() {
+    static TaskManagerGpus instance() {
         return INSTANCE;
     }
 
-    public TaskManagerGpus() {}
+    TaskManagerGpus() {}
 
     /**
      * Takes the device of {@code devices} that the fewest subtasks of {@code taskManager} hold;
      * among equals the first, so that a TaskManager's first subtasks get its devices in order.
      */
-    public synchronized int claim(String taskManager, List<Integer> devices) {
+    synchronized int claim(String taskManager, List<Integer> devices) {
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("TaskManager " + taskManager + " has no GPU to claim.");
         }
@@ -44,7 +44,7 @@ public final class TaskManagerGpus {
     }
 
     /** Gives back a device taken with {@link #claim}. */
-    public synchronized void release(String taskManager, int device) {
+    synchronized void release(String taskManager, int device) {
         Map<Integer, Integer> held = holders.get(taskManager);
         if (held == null || !held.containsKey(device)) {
             return;
@@ -58,7 +58,7 @@ public final class TaskManagerGpus {
     }
 
     /** How many subtasks of {@code taskManager} hold {@code device}. */
-    public synchronized int holders(String taskManager, int device) {
+    synchronized int holders(String taskManager, int device) {
         return holders.getOrDefault(taskManager, Map.of()).getOrDefault(device, 0);
     }
 }
