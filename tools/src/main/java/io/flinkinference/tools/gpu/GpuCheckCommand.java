@@ -36,6 +36,9 @@ import java.util.concurrent.Callable;
             "Exit status: 0 all checks passed, 1 a check failed, 2 no usable GPU. Missed speed goals are reported, not failed."},
         footer = {"", "Examples:", "  flink-inference gpu-check", "  flink-inference gpu-check --device 1 --skip-tensorrt"})
 public final class GpuCheckCommand implements Callable<Integer> {
+    /** The engine whose machine check this command runs. */
+    private static final String ENGINE = "tensorrt";
+
     @Mixin
     StoreOption store;
 
@@ -70,8 +73,6 @@ public final class GpuCheckCommand implements Callable<Integer> {
         return check.run(new MachineCheck.Options(device, this::sampleJpegs, batch, skipTensorRt,
                 () -> store.open().resolve(ModelRef.parse(model)), GpuCheckCommand::textLines, spec.commandLine().getOut()));
     }
-
-    private static final String ENGINE = "tensorrt";
 
     /** The folder given, or sample images written to a temporary one (only once the GPU steps need them). */
     private Path sampleJpegs() {

@@ -33,6 +33,9 @@ import java.util.function.Consumer;
                 + "its manifest. The timing cache is kept in the store.",
             "Needs TensorRT 10 (libnvinfer.so.10) and an NVIDIA GPU; fails at once, publishing nothing, without them."})
 public final class TensorRtCommand implements Callable<Integer> {
+    /** The engine whose compiler builds the plans. */
+    static final String ENGINE = "tensorrt";
+
     @Mixin
     StoreOption store;
 
@@ -87,8 +90,6 @@ public final class TensorRtCommand implements Callable<Integer> {
         return Engines.provider(ENGINE).compiler().orElseThrow(() -> new IllegalStateException(
                 "The " + ENGINE + " engine on the class path has no plan compiler."));
     }
-
-    static final String ENGINE = "tensorrt";
 
     /**
      * Builds a plan of {@code model} for GPU {@code device} and publishes it into {@code target}
