@@ -57,6 +57,7 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
     private final Duration timeout;
     private final InferenceTranslator<IN, OUT> translator;
 
+    private transient DeviceAssignment.Claim deviceClaim;
     private transient SharedEngines.Lease lease;
     private transient DynamicBatcher batcher;
     private transient InferenceMetrics metrics;
@@ -80,7 +81,8 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
             throw new EngineException("The " + engineName + " engine cannot run " + version.ref() + ", which is "
                     + version.manifest().format() + "; choose an engine for that format or another model version.");
         }
-        int device = DeviceAssignment.select(getRuntimeContext(), provider.usesGpu());
+        deviceClaim = DeviceAssignment.claim(getRuntimeContext(), provider);
+        int device = deviceClaim.device();
         EngineKey key = new EngineKey(engineName, version.manifest().name(), version.manifest().version(), device);
         lease = SharedEngines.instance().acquire(key, () -> provider.open(version, engineOptions, device));
         try {
@@ -141,8 +143,14 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
                 batcher.close();
             }
         } finally {
-            if (lease != null) {
-                lease.close();
+            try {
+                if (lease != null) {
+                    lease.close();
+                }
+            } finally {
+                if (deviceClaim != null) {
+                    deviceClaim.close();
+                }
             }
         }
     }

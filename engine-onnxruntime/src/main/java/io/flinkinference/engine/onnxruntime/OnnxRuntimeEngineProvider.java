@@ -2,9 +2,12 @@ package io.flinkinference.engine.onnxruntime;
 
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.ModelFormat;
+import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.InferenceEngine;
 import org.apache.flink.configuration.ReadableConfig;
+
+import java.util.List;
 
 /** ONNX Runtime on the CPU: the embedded default engine. */
 public final class OnnxRuntimeEngineProvider implements EngineProvider {
@@ -23,5 +26,12 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
     @Override
     public InferenceEngine open(ModelVersion model, ReadableConfig options, int device) {
         return OnnxRuntimeEngine.open(model, options);
+    }
+
+    /** ONNX Runtime returns every graph output, so a probe's extra outputs come back as declared. */
+    @Override
+    public InferenceEngine openCandidate(String description, byte[] model, List<TensorSpec> inputs,
+            List<TensorSpec> outputs, ReadableConfig options) {
+        return OnnxRuntimeEngine.fromBytes(description, model, inputs, outputs, options);
     }
 }

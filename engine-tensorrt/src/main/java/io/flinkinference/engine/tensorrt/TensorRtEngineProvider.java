@@ -6,10 +6,16 @@ import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.operators.engine.MachineCheck;
+import io.flinkinference.operators.engine.ModelCompiler;
+import io.flinkinference.engine.tensorrt.check.TensorRtMachineCheck;
+import io.flinkinference.engine.tensorrt.plan.TensorRtCompiler;
 import io.flinkinference.engine.tensorrt.PlanSelector.PlanNotFoundException;
 import io.flinkinference.engine.tensorrt.PlanSelector.Target;
 import io.flinkinference.engine.tensorrt.gpu.Cuda;
 import org.apache.flink.configuration.ReadableConfig;
+
+import java.util.Optional;
 
 /**
  * The {@code tensorrt} engine. Given an ONNX model it runs that model's plan for this GPU (chosen by
@@ -47,6 +53,18 @@ public final class TensorRtEngineProvider implements EngineProvider {
     public void checkRunnableHere(ModelVersion model, ReadableConfig options) {
         Cuda.deviceCount();
         planFor(model, new Target(TensorRtLibrary.load(), Cuda.describe(0).computeCapability()));
+    }
+
+    /** Plans for this machine's GPU, built from ONNX models ({@code setup tensorrt}). */
+    @Override
+    public Optional<ModelCompiler> compiler() {
+        return Optional.of(new TensorRtCompiler());
+    }
+
+    /** {@code gpu-check}: this machine's GPU, CUDA, nvJPEG and TensorRT, checked and measured. */
+    @Override
+    public Optional<MachineCheck> machineCheck() {
+        return Optional.of(new TensorRtMachineCheck());
     }
 
     static ModelVersion planFor(ModelVersion model, Target target) {

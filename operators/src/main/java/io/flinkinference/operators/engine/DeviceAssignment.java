@@ -2,6 +2,8 @@ package io.flinkinference.operators.engine;
 
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.metrics.scope.ScopeFormat;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -9,40 +11,62 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Picks the GPU of a task slot. Flink's external-resource framework (resource name {@code gpu},
- * with Flink's GPU discovery plugin) tells which GPUs the TaskManager owns; slots are spread over
- * them by subtask index. Without it, slots are spread over the devices CUDA can see. Every
- * operator in a TaskManager sees the same GPU set, so the modulo keeps neighbours apart.
+ * with Flink's GPU discovery plugin) tells which GPUs the TaskManager owns; without it, the
+ * devices the engine can see ({@link EngineProvider#visibleGpus()}). The subtasks of one
+ * TaskManager are spread over its GPUs by {@link TaskManagerGpus}, not by their job-wide subtask
+ * index: subtasks 0 and 2 may well share a TaskManager, and the index modulo its GPU count would
+ * put both on the same device.
  */
 public final class DeviceAssignment {
     /** The external resource name, as configured with {@code external-resources: gpu}. */
     public static final String GPU_RESOURCE = "gpu";
     /** A device index meaning "no GPU". */
     public static final int CPU = -1;
+    /** The metric, in the operator's group, that tells which GPU a subtask was given. */
+    public static final String DEVICE_METRIC = "gpuDevice";
+
+    /** The TaskManager key where the metric group names none (test harnesses): the JVM is one TaskManager. */
+    static final String THIS_JVM = "this-jvm";
 
     private static final Pattern NVIDIA_DEVICE = Pattern.compile("nvidia\\d+");
 
     private DeviceAssignment() {}
 
-    public static int select(RuntimeContext context, boolean usesGpu) {
-        if (!usesGpu) {
-            return CPU;
+    /**
+     * Claims a GPU for a subtask of an operator running {@code provider}'s engines, or
+     * {@link #CPU} for CPU engines. Close the claim when the subtask closes, so that the device
+     * counts as free again for the TaskManager's next subtask.
+     */
+    public static Claim claim(RuntimeContext context, EngineProvider provider) {
+        if (!provider.usesGpu()) {
+            return new Claim(null, CPU);
         }
-        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        List<Integer> fromFlink = gpuIndices(context.getExternalResourceInfos(GPU_RESOURCE));
-        if (!fromFlink.isEmpty()) {
-            return fromFlink.get(subtask % fromFlink.size());
+        List<Integer> devices = gpuIndices(context.getExternalResourceInfos(GPU_RESOURCE));
+        if (devices.isEmpty()) {
+            int visible = provider.visibleGpus();
+            if (visible == 0) {
+                throw new EngineException("The " + provider.name() + " engine needs a GPU, but this TaskManager has none: "
+                        + "Flink's external resource 'gpu' is not configured and no NVIDIA device is visible "
+                        + "(CUDA_VISIBLE_DEVICES, /dev/nvidia*). Configure external-resources: gpu, or use the "
+                        + "onnxruntime engine on CPUs.");
+            }
+            devices = IntStream.range(0, visible).boxed().toList();
         }
-        int visible = visibleDevices(System.getenv());
-        if (visible == 0) {
-            throw new EngineException(
-                    "This engine needs a GPU, but this TaskManager has none: Flink's external resource 'gpu' is "
-                            + "not configured and no NVIDIA device is visible (CUDA_VISIBLE_DEVICES, /dev/nvidia*). "
-                            + "Configure external-resources: gpu, or use the onnxruntime engine on CPUs.");
-        }
-        return subtask % visible;
+        String taskManager = taskManager(context);
+        int device = TaskManagerGpus.instance().claim(taskManager, devices);
+        // Which GPU a subtask runs on, for dashboards and for telling apart one overloaded device.
+        context.getMetricGroup().gauge(DEVICE_METRIC, (Gauge<Integer>) () -> device);
+        return new Claim(taskManager, device);
+    }
+
+    /** The TaskManager a subtask runs in, as its metric group names it. */
+    static String taskManager(RuntimeContext context) {
+        String id = context.getMetricGroup().getAllVariables().get(ScopeFormat.SCOPE_TASKMANAGER_ID);
+        return id == null ? THIS_JVM : id;
     }
 
     /** GPU indices from Flink's GPU driver ({@code index} property), sorted. */
@@ -65,5 +89,31 @@ public final class DeviceAssignment {
         }
         String[] devices = new File("/dev").list((dir, name) -> NVIDIA_DEVICE.matcher(name).matches());
         return devices == null ? 0 : devices.length;
+    }
+
+    /** A subtask's device; closing it gives a GPU back to its TaskManager, once. */
+    public static final class Claim implements AutoCloseable {
+        private final String taskManager;
+        private final int device;
+        private boolean released;
+
+        private Claim(String taskManager, int device) {
+            this.taskManager = taskManager;
+            this.device = device;
+        }
+
+        /** The GPU index, or {@link #CPU}. */
+        public int device() {
+            return device;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (released || device == CPU) {
+                return;
+            }
+            released = true;
+            TaskManagerGpus.instance().release(taskManager, device);
+        }
     }
 }

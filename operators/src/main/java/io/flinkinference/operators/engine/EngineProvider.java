@@ -2,7 +2,11 @@ package io.flinkinference.operators.engine;
 
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.ModelFormat;
+import io.flinkinference.modelstore.manifest.TensorSpec;
 import org.apache.flink.configuration.ReadableConfig;
+
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Opens engines of one kind. Providers are found with {@link java.util.ServiceLoader}
@@ -23,6 +27,15 @@ public interface EngineProvider {
     }
 
     /**
+     * How many GPUs engines of this kind can see here, numbered 0..n-1, for TaskManagers where
+     * Flink's external resource {@code gpu} is not configured. The default counts what CUDA would
+     * number: {@code CUDA_VISIBLE_DEVICES} when set, else {@code /dev/nvidiaN}.
+     */
+    default int visibleGpus() {
+        return DeviceAssignment.visibleDevices(System.getenv());
+    }
+
+    /**
      * Checks, before a job that will run on this machine is started, that this machine can run
      * {@code model} with this engine (libraries, devices, a fitting artifact), so that a missing
      * piece is one clear error rather than a task failing over and over. The default checks
@@ -38,4 +51,31 @@ public interface EngineProvider {
      * @param device the GPU index for GPU engines; CPU engines ignore it
      */
     InferenceEngine open(ModelVersion model, ReadableConfig options, int device);
+
+    /**
+     * Loads a model that is not in the store: a candidate the setup job derived (FP16, INT8,
+     * pruned) and validates against its parent before publishing it, or a probe of a model with
+     * intermediate tensors as extra graph outputs for calibration.
+     *
+     * @param description names the candidate in messages
+     * @param model the model file's bytes, in a format this engine {@link #supports}
+     * @param inputs the inputs the candidate takes, as a manifest would declare them
+     * @param outputs the outputs the caller reads; every one of them is in each result
+     * @param options the engine's options, by their keys (e.g. {@code onnxruntime.intra-op-threads})
+     */
+    default InferenceEngine openCandidate(String description, byte[] model, List<TensorSpec> inputs,
+            List<TensorSpec> outputs, ReadableConfig options) {
+        throw new UnsupportedOperationException("The " + name() + " engine cannot load candidate models from bytes; "
+                + "validate candidates with an engine that can, such as onnxruntime.");
+    }
+
+    /** The engine's ahead-of-time compiler, for engines that run compiled artifacts (TensorRT plans). */
+    default Optional<ModelCompiler> compiler() {
+        return Optional.empty();
+    }
+
+    /** The engine's check of this machine (GPU, libraries), for engines that have one. */
+    default Optional<MachineCheck> machineCheck() {
+        return Optional.empty();
+    }
 }

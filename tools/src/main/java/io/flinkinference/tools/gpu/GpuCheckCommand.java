@@ -2,9 +2,9 @@ package io.flinkinference.tools.gpu;
 
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.jobs.cli.StoreOption;
-import io.flinkinference.engine.tensorrt.gpu.Cuda;
-import io.flinkinference.engine.tensorrt.gpu.Cuda.GpuInfo;
-import io.flinkinference.engine.tensorrt.gpu.GpuUnavailableException;
+import io.flinkinference.operators.engine.Engines;
+import io.flinkinference.operators.engine.MachineCheck;
+import io.flinkinference.samples.TextLineImages;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,14 +12,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code gpu-check}: what this machine's GPU does for the project, checked and measured. Exits 0
- * when every check passes, 1 when one fails, 2 when there is no usable GPU.
+ * when every check passes, 1 when one fails, 2 when there is no usable GPU. The checks are the
+ * {@code tensorrt} engine's {@link MachineCheck}, found through the engine SPI; this command
+ * parses options and supplies the sample images.
  */
 @Command(name = "gpu-check", mixinStandardHelpOptions = true,
         description = {"Check and measure this machine's NVIDIA GPU for flink-inference:",
@@ -32,6 +36,9 @@ import java.util.concurrent.Callable;
             "Exit status: 0 all checks passed, 1 a check failed, 2 no usable GPU. Missed speed goals are reported, not failed."},
         footer = {"", "Examples:", "  flink-inference gpu-check", "  flink-inference gpu-check --device 1 --skip-tensorrt"})
 public final class GpuCheckCommand implements Callable<Integer> {
+    /** The engine whose machine check this command runs. */
+    private static final String ENGINE = "tensorrt";
+
     @Mixin
     StoreOption store;
 
@@ -61,42 +68,30 @@ public final class GpuCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        GpuInfo gpu;
-        try {
-            int count = Cuda.deviceCount();
-            if (device >= count) {
-                out.println("error: GPU " + device + " does not exist; CUDA sees " + count);
-                return 2;
-            }
-            Cuda.use(device);
-            gpu = Cuda.describe(device);
-        } catch (GpuUnavailableException e) {
-            out.println("No usable NVIDIA GPU here: " + e.getMessage());
-            return 2;
-        }
-        out.println("gpu-check on " + gpu + ", " + Runtime.getRuntime().availableProcessors() + " CPU cores");
-        CheckReport report = new CheckReport(out);
+        MachineCheck check = Engines.provider(ENGINE).machineCheck().orElseThrow(() -> new IllegalStateException(
+                "The " + ENGINE + " engine on the class path has no machine check."));
+        return check.run(new MachineCheck.Options(device, this::sampleJpegs, batch, skipTensorRt,
+                () -> store.open().resolve(ModelRef.parse(model)), GpuCheckCommand::textLines, spec.commandLine().getOut()));
+    }
 
-        report.step("[1/4] memory and copies");
-        double bandwidth = MemoryCheck.run(report);
-        report.step("[2/4] preprocessing kernel");
-        PreprocessCheck.run(report, device, bandwidth, batch);
-        report.step("[3/4] nvJPEG");
-        Path samples = jpegs;
-        if (samples == null) {
-            samples = Files.createTempDirectory("gpu-check-jpegs");
+    /** The folder given, or sample images written to a temporary one (only once the GPU steps need them). */
+    private Path sampleJpegs() {
+        if (jpegs != null) {
+            return jpegs;
+        }
+        try {
+            Path samples = Files.createTempDirectory("gpu-check-jpegs");
             SampleJpegs.write(samples);
+            return samples;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the sample images for the nvJPEG step: " + e.getMessage(), e);
         }
-        JpegCheck.run(report, device, samples);
-        PipelineCheck.run(report, device, samples);
-        report.step("[4/4] TensorRT");
-        if (skipTensorRt) {
-            report.say("skipped (--skip-tensorrt)");
-        } else {
-            TensorRtCheck.run(report, device, () -> store.open().resolve(ModelRef.parse(model)));
-        }
-        report.printSummary();
-        return report.passed() ? 0 : 1;
+    }
+
+    /** Rendered text lines for the orientation classifier (the default model), half of them upside down. */
+    private static List<MachineCheck.LabelledImage> textLines() {
+        return new TextLineImages(23).samples(256).stream()
+                .map(line -> new MachineCheck.LabelledImage(line.png(), line.rotated() ? 1 : 0))
+                .toList();
     }
 }

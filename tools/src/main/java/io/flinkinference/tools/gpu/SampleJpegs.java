@@ -91,18 +91,4 @@ public final class SampleJpegs {
     private static int clamp(int value) {
         return Math.max(0, Math.min(255, value));
     }
-
-    /** The files of a folder, in name order. */
-    static List<byte[]> read(Path dir) throws IOException {
-        List<byte[]> images = new ArrayList<>();
-        try (var files = Files.list(dir)) {
-            for (Path file : files.sorted().toList()) {
-                images.add(Files.readAllBytes(file));
-            }
-        }
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException("No images in " + dir);
-        }
-        return images;
-    }
 }

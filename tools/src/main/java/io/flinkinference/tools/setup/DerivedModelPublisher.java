@@ -7,10 +7,7 @@ import io.flinkinference.modelstore.manifest.Lineage;
 import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.operators.engine.InferenceEngine;
-import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngine;
-import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngineProvider;
 import org.apache.commons.io.file.PathUtils;
-import org.apache.flink.configuration.Configuration;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,9 +45,9 @@ final class DerivedModelPublisher {
         Manifest manifest = parent.manifest();
         out.printf("Validating against %s on %d sample images ...%n", parent.ref(), samples.size());
         ValidationGate.Report report;
-        try (InferenceEngine parentEngine = new OnnxRuntimeEngineProvider().open(parent, new Configuration(), -1);
-                InferenceEngine candidateEngine = OnnxRuntimeEngine.fromBytes(parent.ref() + " (" + candidate.transform() + ")",
-                        candidate.bytes(), manifest.inputs(), manifest.outputs(), new Configuration())) {
+        try (InferenceEngine parentEngine = CandidateEngines.open(parent);
+                InferenceEngine candidateEngine = CandidateEngines.openCandidate(parent.ref() + " (" + candidate.transform() + ")",
+                        candidate.bytes(), manifest.inputs(), manifest.outputs())) {
             report = ValidationGate.compare(parentEngine, candidateEngine, samples.batches(manifest), minAgreement,
                     done -> {
                         out.printf("  validated %d/%d%n", done, samples.size());

@@ -4,9 +4,6 @@ import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
-import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngine;
-import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngineProvider;
-import org.apache.flink.configuration.Configuration;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -35,7 +32,7 @@ final class Int8Tuning {
         // Tune for a margin above the requirement: the held-out set will not agree as well as the set tuned on.
         double target = Math.min(1.0, required + TUNING_MARGIN);
         Set<String> excluded = new LinkedHashSet<>(alwaysFloat);
-        try (InferenceEngine reference = new OnnxRuntimeEngineProvider().open(parent, new Configuration(), -1)) {
+        try (InferenceEngine reference = CandidateEngines.open(parent)) {
             QdqQuantizer.Result result = calibrated.quantize(excluded);
             ValidationGate.Report report = evaluate(reference, result, manifest, tuningSet, target);
             out.printf("All eligible nodes in INT8, on the calibration set: %s%n", report.verdict());
@@ -69,8 +66,8 @@ final class Int8Tuning {
 
     private static ValidationGate.Report evaluate(InferenceEngine reference, QdqQuantizer.Result candidate, Manifest manifest,
             List<Map<String, Tensor>> batches, double required) {
-        try (InferenceEngine quantized = OnnxRuntimeEngine.fromBytes("int8 candidate", candidate.model().toByteArray(),
-                manifest.inputs(), manifest.outputs(), new Configuration())) {
+        try (InferenceEngine quantized = CandidateEngines.openCandidate("int8 candidate", candidate.model().toByteArray(),
+                manifest.inputs(), manifest.outputs())) {
             return ValidationGate.compare(reference, quantized, batches, required, done -> { });
         }
     }

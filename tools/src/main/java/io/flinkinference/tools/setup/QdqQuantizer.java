@@ -1,12 +1,11 @@
 package io.flinkinference.tools.setup;
 
 import ai.onnx.proto.OnnxMl;
+import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.modelstore.onnx.OnnxModelInfo;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
-import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngine;
-import org.apache.flink.configuration.Configuration;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -130,10 +129,14 @@ public final class QdqQuantizer {
             }
         }
         byte[] probed = model.toBuilder().setGraph(probe).build().toByteArray();
+        // The probe declares the activations as the outputs it reads, so that any engine returns them; their
+        // shapes are whatever each batch gives (no dimensions declared).
+        List<TensorSpec> probedOutputs = activations.stream()
+                .map(a -> new TensorSpec(a, DataType.FLOAT32, List.of(), null)).toList();
         Map<String, List<float[]>> magnitudes = new HashMap<>();
         Map<String, Float> maxima = new HashMap<>();
         int seen = 0;
-        try (InferenceEngine engine = OnnxRuntimeEngine.fromBytes("calibration", probed, inputs, List.of(), new Configuration())) {
+        try (InferenceEngine engine = CandidateEngines.openCandidate("calibration probe", probed, inputs, probedOutputs)) {
             for (Map<String, Tensor> batch : batches) {
                 Map<String, Tensor> values = engine.infer(batch);
                 for (String activation : activations) {

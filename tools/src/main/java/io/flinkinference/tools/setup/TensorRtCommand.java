@@ -1,16 +1,13 @@
 package io.flinkinference.tools.setup;
 
-import io.flinkinference.engine.tensorrt.TensorRtLibrary;
-import io.flinkinference.engine.tensorrt.plan.TensorRtPlanBuilder;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.jobs.cli.StoreOption;
 import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.modelstore.manifest.ModelFormat;
-import io.flinkinference.modelstore.manifest.Preprocessing;
-import io.flinkinference.modelstore.manifest.TensorSpec;
-import io.flinkinference.engine.tensorrt.PlanSelector;
+import io.flinkinference.operators.engine.Engines;
+import io.flinkinference.operators.engine.ModelCompiler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,11 +16,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
-/** {@code setup tensorrt}: a TensorRT plan for this machine's GPU, published with what it was built for. */
+/**
+ * {@code setup tensorrt}: a TensorRT plan for this machine's GPU, published with what it was built
+ * for. The plan is built by the {@code tensorrt} engine's {@link ModelCompiler}, found through the
+ * engine SPI; this command only parses options and publishes.
+ */
 @Command(name = "tensorrt", mixinStandardHelpOptions = true,
         footer = {"", "Examples:", "  flink-inference setup tensorrt ppocr-cls-int8 --max-batch 64",
             "  flink-inference setup tensorrt ppocr-cls-sparse24 --device 1"},
@@ -31,8 +31,11 @@ import java.util.concurrent.Callable;
                 + "come from the ONNX file; sparse weights for 2:4-pruned models), for the GPU of this machine, and "
                 + "publish it as <model>-trt-sm<compute capability> with the TensorRT version and compute capability in "
                 + "its manifest. The timing cache is kept in the store.",
-            "Needs TensorRT 10 (" + TensorRtLibrary.LIBRARY + ") and an NVIDIA GPU; fails at once, publishing nothing, without them."})
+            "Needs TensorRT 10 (libnvinfer.so.10) and an NVIDIA GPU; fails at once, publishing nothing, without them."})
 public final class TensorRtCommand implements Callable<Integer> {
+    /** The engine whose compiler builds the plans. */
+    static final String ENGINE = "tensorrt";
+
     @Mixin
     StoreOption store;
 
@@ -61,7 +64,8 @@ public final class TensorRtCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        String version = TensorRtLibrary.load(); // before anything else: no TensorRT, no work
+        ModelCompiler compiler = compiler();
+        compiler.checkAvailable(); // before anything else: no TensorRT, no work
         ModelStore opened = store.open();
         ModelVersion model = opened.resolve(ModelRef.parse(parent));
         Manifest manifest = model.manifest();
@@ -69,64 +73,41 @@ public final class TensorRtCommand implements Callable<Integer> {
             throw new IllegalArgumentException(model.ref() + " is " + manifest.format() + "; plans are built from ONNX models.");
         }
         long start = System.nanoTime();
-        ModelVersion published = buildAndPublish(opened, model, new TensorRtPlanBuilder.Profile(minBatch, optBatch, maxBatch),
+        Published published = buildAndPublish(compiler, opened, model, new ModelCompiler.BatchProfile(minBatch, optBatch, maxBatch),
                 device, workspaceMib << 20, phase -> {
                     out.printf("[%6.1fs] %s%n", (System.nanoTime() - start) / 1e9, phase);
                     out.flush();
                 });
-        Map<String, String> facts = published.manifest().lineage().attributes();
-        out.println("Published " + published.ref() + " (TensorRT " + facts.get(PlanSelector.TENSORRT_VERSION) + ", sm "
-                + facts.get(PlanSelector.COMPUTE_CAPABILITY) + ")");
+        out.println("Published " + published.version().ref() + " (" + published.summary() + ")");
         return 0;
     }
 
-    /**
-     * Builds a plan of {@code model} for GPU {@code device} and publishes it into {@code target} as
-     * {@code <model>-trt-sm<cc>}, with the timing cache kept in {@code target}.
-     */
-    public static ModelVersion buildAndPublish(ModelStore target, ModelVersion model, TensorRtPlanBuilder.Profile profile,
-            int device, long workspaceBytes, java.util.function.Consumer<String> progress) throws java.io.IOException {
-        String version = TensorRtLibrary.load();
-        Manifest manifest = model.manifest();
-        TensorRtPlanBuilder.Gpu gpu = TensorRtPlanBuilder.gpu(device);
-        boolean sparse = "true".equals(manifest.lineage().attributes().get("tensorrt.sparseWeights"));
-        String cacheName = "tensorrt-" + version + "-sm" + gpu.major() + gpu.minor() + ".timing-cache";
-        TensorRtPlanBuilder.Plan plan = TensorRtPlanBuilder.build(model.readModel(), fixedDims(manifest), profile, sparse,
-                target.readCache(cacheName), workspaceBytes, gpu, progress);
-        target.writeCache(cacheName, plan.timingCache());
-        progress.accept(String.format("built: %d layers, %.1f MB", plan.layers(), plan.bytes().length / 1e6));
-        Map<String, String> facts = new LinkedHashMap<>(manifest.lineage().attributes());
-        facts.put(PlanSelector.TENSORRT_VERSION, plan.tensorRtVersion());
-        facts.put(PlanSelector.COMPUTE_CAPABILITY, plan.computeCapability());
-        facts.put("gpu.name", plan.gpuName());
-        facts.put("profile.batch", profile.min() + "/" + profile.opt() + "/" + profile.max());
-        facts.put("tensorrt.sparseWeights", Boolean.toString(sparse));
-        return DerivedModelPublisher.publish(target, model, new DerivedModelPublisher.Candidate(plan.bytes(),
-                manifest.name() + "-trt-sm" + gpu.major() + gpu.minor(), ModelFormat.TENSORRT_PLAN, "model.plan",
-                manifest.precision(), "tensorrt-plan", facts), facts);
+    /** The published plan, and the compiler's line on it. */
+    public record Published(ModelVersion version, String summary) {}
+
+    /** The {@code tensorrt} engine's plan compiler. */
+    static ModelCompiler compiler() {
+        return Engines.provider(ENGINE).compiler().orElseThrow(() -> new IllegalStateException(
+                "The " + ENGINE + " engine on the class path has no plan compiler."));
     }
 
-    /** Each input's dimensions after the batch; dynamic height and width come from the preprocessing size. */
-    public static Map<String, long[]> fixedDims(Manifest manifest) {
-        Map<String, long[]> dims = new LinkedHashMap<>();
-        Preprocessing pre = manifest.preprocessing();
-        for (TensorSpec input : manifest.inputs()) {
-            long[] rest = new long[input.rank() - 1];
-            for (int i = 1; i < input.rank(); i++) {
-                long dim = input.shape().get(i);
-                if (dim == TensorSpec.DYNAMIC && pre != null && input.rank() == 4) {
-                    boolean nchw = pre.layout() == Preprocessing.Layout.NCHW;
-                    int heightAxis = nchw ? 2 : 1;
-                    dim = i == heightAxis ? pre.height() : i == heightAxis + 1 ? pre.width() : pre.channels();
-                }
-                if (dim == TensorSpec.DYNAMIC) {
-                    throw new IllegalArgumentException("Input '" + input.name() + "' of " + manifest.name() + " has a dynamic "
-                            + "dimension " + i + " that no preprocessing fixes; TensorRT needs it for the profile.");
-                }
-                rest[i - 1] = dim;
-            }
-            dims.put(input.name(), rest);
-        }
-        return dims;
+    /**
+     * Builds a plan of {@code model} for GPU {@code device} and publishes it into {@code target}
+     * under the name the compiler gives it, with the timing cache kept in {@code target}.
+     */
+    public static Published buildAndPublish(ModelStore target, ModelVersion model, ModelCompiler.BatchProfile batches,
+            int device, long workspaceBytes, Consumer<String> progress) throws java.io.IOException {
+        return buildAndPublish(compiler(), target, model, batches, device, workspaceBytes, progress);
+    }
+
+    private static Published buildAndPublish(ModelCompiler compiler, ModelStore target, ModelVersion model,
+            ModelCompiler.BatchProfile batches, int device, long workspaceBytes, Consumer<String> progress)
+            throws java.io.IOException {
+        ModelCompiler.Compiled plan = compiler.compile(model, new ModelCompiler.Options(device, batches, workspaceBytes, target),
+                progress);
+        ModelVersion published = DerivedModelPublisher.publish(target, model, new DerivedModelPublisher.Candidate(plan.bytes(),
+                plan.name(), plan.format(), plan.artifact(), model.manifest().precision(), plan.transform(), plan.facts()),
+                plan.facts());
+        return new Published(published, plan.summary());
     }
 }

@@ -2,6 +2,7 @@ package io.flinkinference.tools.gpu;
 
 import io.flinkinference.testing.CommandRunner;
 import io.flinkinference.tools.ToolsCli;
+import io.flinkinference.engine.tensorrt.check.SampleFolders;
 import io.flinkinference.engine.tensorrt.gpu.Cuda;
 import io.flinkinference.engine.tensorrt.gpu.GpuUnavailableException;
 import io.flinkinference.operators.image.JpegHeader;
@@ -58,14 +59,14 @@ class GpuCheckCommandTest {
     void sampleImagesCoverSizesQualitiesAndTheFallbackFormats() throws Exception {
         SampleJpegs.write(samples);
 
-        List<byte[]> mixed = SampleJpegs.read(samples.resolve("mixed"));
+        List<byte[]> mixed = SampleFolders.read(samples.resolve("mixed"));
         assertThat(mixed).hasSize(17);
         long baseline = mixed.stream().filter(bytes -> JpegHeader.read(bytes).map(JpegHeader::baseline).orElse(false)).count();
         long progressive = mixed.stream().filter(bytes -> JpegHeader.read(bytes).map(h -> h.frameType() == 0xC2).orElse(false)).count();
         assertThat(baseline).isEqualTo(15);
         assertThat(progressive).isEqualTo(1);
         assertThat(JpegHeader.read(mixed.get(16))).as("the PNG").isEmpty();
-        assertThat(SampleJpegs.read(samples.resolve("batch224"))).hasSize(256)
+        assertThat(SampleFolders.read(samples.resolve("batch224"))).hasSize(256)
                 .allSatisfy(bytes -> assertThat(JpegHeader.read(bytes).orElseThrow().width()).isEqualTo(224));
         assertThat(Files.list(samples.resolve("batch640")).count()).isEqualTo(128);
     }

@@ -2,13 +2,13 @@ package io.flinkinference.tools.gpu;
 
 import io.flinkinference.tools.setup.SampleImages;
 import io.flinkinference.tools.setup.TensorRtCommand;
-import io.flinkinference.engine.tensorrt.plan.TensorRtPlanBuilder;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.operators.engine.Engines;
 import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.operators.engine.ModelCompiler;
 import io.flinkinference.operators.engine.Tensor;
 import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngine;
 import io.flinkinference.engine.tensorrt.TensorRtLibrary;
@@ -44,7 +44,7 @@ class TensorRtEngineTest {
         ModelStore models = ModelStore.open(System.getProperty("flinkinference.test.store"));
         ModelVersion source = models.resolve(ModelRef.parse("ppocr-cls"));
         ModelVersion onnx = store.publish(source.manifest(), Map.of(source.manifest().artifact(), copy(source)));
-        TensorRtCommand.buildAndPublish(store, onnx, new TensorRtPlanBuilder.Profile(1, 16, 32), 0, 1L << 30, phase -> {});
+        TensorRtCommand.buildAndPublish(store, onnx, new ModelCompiler.BatchProfile(1, 16, 32), 0, 1L << 30, phase -> {});
 
         List<Map<String, Tensor>> batches = SampleImages.renderedTextLines(64, 5).batches(onnx.manifest());
         try (InferenceEngine reference = OnnxRuntimeEngine.open(onnx, new Configuration());

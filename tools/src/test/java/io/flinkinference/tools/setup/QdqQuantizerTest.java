@@ -12,12 +12,16 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** INT8 QDQ quantization of the real orientation classifier, end to end through the command. */
 class QdqQuantizerTest extends SetupTestSupport {
+    /** Lines neither calibrated (seed 7) nor validated (DerivedModelOptions.HELD_OUT_SEED) on, the same every run. */
+    private static final long FRESH_SEED = 31L;
+
     @Test
     void publishesAnInt8QdqModelThatAgreesWithItsParent() throws Exception {
         assertThat(run("setup", "int8", "ppocr-cls", "--store", root.toString())).as(cli.out()).isZero();
@@ -36,8 +40,8 @@ class QdqQuantizerTest extends SetupTestSupport {
         assertThat(model.getOpsetImport(0).getVersion()).isEqualTo(13);
         long quantizedConvs = model.getGraph().getNodeList().stream()
                 .filter(n -> n.getOpType().equals("Conv"))
-                .filter(n -> producers.get(n.getInput(0)).getOpType().equals("DequantizeLinear"))  // activation
-                .filter(n -> producers.get(n.getInput(1)).getOpType().equals("DequantizeLinear"))  // weight
+                .filter(n -> producedBy(producers, n.getInput(0), "DequantizeLinear"))  // activation
+                .filter(n -> producedBy(producers, n.getInput(1), "DequantizeLinear"))  // weight
                 .count();
         assertThat(quantizedConvs).isGreaterThanOrEqualTo(45);
         assertThat(model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count())
@@ -47,9 +51,38 @@ class QdqQuantizerTest extends SetupTestSupport {
         try (InferenceEngine parent = new OnnxRuntimeEngineProvider().open(store.resolve(ModelRef.parse("ppocr-cls")), new Configuration(), -1);
                 InferenceEngine quantized = new OnnxRuntimeEngineProvider().open(int8, new Configuration(), -1)) {
             ValidationGate.Report report = ValidationGate.compare(parent, quantized,
-                    SampleImages.renderedTextLines(200, System.nanoTime()).batches(manifest), 0.97, done -> { });
+                    SampleImages.renderedTextLines(200, FRESH_SEED).batches(manifest), 0.97, done -> { });
             assertThat(report.passed()).as(report.verdict()).isTrue();
         }
+    }
+
+    /** The outcome tuning reaches on some machines, forced: the first Conv in float reads the image itself. */
+    @Test
+    void withTheFirstConvInFloatTheRestIsStillQuantized() throws Exception {
+        String first = firstConv(OnnxMl.ModelProto.parseFrom(store.resolve(ModelRef.parse("ppocr-cls")).readModel()));
+        assertThat(run("setup", "int8", "ppocr-cls", "--keep-float", first, "--max-float-nodes", "0", "--min-agreement", "0.9",
+                "--store", root.toString())).as(cli.out()).isZero();
+
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(store.resolve(ModelRef.parse("ppocr-cls-int8")).readModel());
+        Map<String, OnnxMl.NodeProto> producers = new HashMap<>();
+        model.getGraph().getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+        OnnxMl.NodeProto kept = producers.get(first);
+        assertThat(kept.getOpType()).isEqualTo("Conv");
+        assertThat(kept.getInput(0)).isEqualTo(model.getGraph().getInput(0).getName());
+        long quantizedConvs = model.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Conv"))
+                .filter(n -> producedBy(producers, n.getInput(0), "DequantizeLinear"))
+                .filter(n -> producedBy(producers, n.getInput(1), "DequantizeLinear"))
+                .count();
+        assertThat(quantizedConvs).isGreaterThanOrEqualTo(44);
+    }
+
+    /** The first Conv by the name quantization knows it by: BatchNormalization folding gives it the BN's output. */
+    private static String firstConv(OnnxMl.ModelProto model) {
+        List<OnnxMl.NodeProto> nodes = model.getGraph().getNodeList();
+        String conv = nodes.stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow().getOutput(0);
+        return nodes.stream().filter(n -> n.getOpType().equals("BatchNormalization") && n.getInput(0).equals(conv))
+                .map(n -> n.getOutput(0)).findFirst().orElse(conv);
     }
 
     @Test
@@ -68,4 +101,12 @@ class QdqQuantizerTest extends SetupTestSupport {
         assertThat(store.models()).containsExactly("ppocr-cls", "ppocr-det", "ppocr-rec");
     }
 
+    /**
+     * Whether a node of {@code opType} writes {@code tensor}. A Conv that INT8 tuning kept in float
+     * may read a graph input, which no node writes: the first Conv reads the image itself.
+     */
+    private static boolean producedBy(Map<String, OnnxMl.NodeProto> producers, String tensor, String opType) {
+        OnnxMl.NodeProto producer = producers.get(tensor);
+        return producer != null && producer.getOpType().equals(opType);
+    }
 }

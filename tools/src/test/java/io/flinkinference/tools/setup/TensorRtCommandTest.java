@@ -31,14 +31,6 @@ class TensorRtCommandTest extends SetupTestSupport {
     }
 
     @Test
-    void fixesTheProfileDimensionsFromThePreprocessingSize() {
-        var manifest = store.resolve(ModelRef.parse("ppocr-cls")).manifest();
-
-        assertThat(TensorRtCommand.fixedDims(manifest)).containsOnlyKeys("x");
-        assertThat(TensorRtCommand.fixedDims(manifest).get("x")).containsExactly(3, 48, 192);
-    }
-
-    @Test
     void buildsAndPublishesAPlanWhereTensorRtAndAGpuExist() {
         assumeTrue(tensorRtInstalled(), "no libnvinfer.so.10 on this machine: TensorRT plans can only be built where "
                 + "TensorRT 10 with its builder resources and an NVIDIA GPU are installed");

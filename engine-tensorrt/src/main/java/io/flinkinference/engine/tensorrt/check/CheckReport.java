@@ -1,4 +1,4 @@
-package io.flinkinference.tools.gpu;
+package io.flinkinference.engine.tensorrt.check;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

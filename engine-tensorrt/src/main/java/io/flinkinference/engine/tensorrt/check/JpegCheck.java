@@ -1,4 +1,4 @@
-package io.flinkinference.tools.gpu;
+package io.flinkinference.engine.tensorrt.check;
 
 import io.flinkinference.engine.tensorrt.gpu.Cuda;
 import io.flinkinference.engine.tensorrt.gpu.CudaStream;
@@ -36,21 +36,21 @@ final class JpegCheck {
     private JpegCheck() {}
 
     static void run(CheckReport report, int device, Path samples) throws IOException {
-        List<byte[]> mixed = SampleJpegs.read(samples.resolve("mixed"));
+        List<byte[]> mixed = SampleFolders.read(samples.resolve("mixed"));
         try (CudaStream stream = new CudaStream(); NvJpegDecoder decoder = NvJpegDecoder.open(device, Backend.HARDWARE)) {
             report.say("nvJPEG backend: " + decoder.backend());
             compare(report, decoder, mixed, stream);
             for (String set : List.of("batch224", "batch640")) {
-                time(report, decoder, set, SampleJpegs.read(samples.resolve(set)), stream);
+                time(report, decoder, set, SampleFolders.read(samples.resolve(set)), stream);
             }
         }
         for (int threads : new int[] {2, 4, 8}) {
-            timeParallel(report, device, Backend.HARDWARE, threads, "batch224", SampleJpegs.read(samples.resolve("batch224")));
+            timeParallel(report, device, Backend.HARDWARE, threads, "batch224", SampleFolders.read(samples.resolve("batch224")));
         }
         try (CudaStream stream = new CudaStream(); NvJpegDecoder cores = NvJpegDecoder.open(device, Backend.GPU_HYBRID)) {
             compare(report, cores, mixed, stream);
             for (String set : List.of("batch224", "batch640")) {
-                time(report, cores, set, SampleJpegs.read(samples.resolve(set)), stream);
+                time(report, cores, set, SampleFolders.read(samples.resolve(set)), stream);
             }
         }
     }

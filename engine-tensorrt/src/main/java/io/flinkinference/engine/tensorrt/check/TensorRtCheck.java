@@ -1,22 +1,26 @@
-package io.flinkinference.tools.gpu;
+package io.flinkinference.engine.tensorrt.check;
 
-import io.flinkinference.tools.setup.SampleImages;
-import io.flinkinference.tools.setup.TensorRtCommand;
-import io.flinkinference.engine.tensorrt.plan.TensorRtPlanBuilder;
-import io.flinkinference.modelstore.ModelStore;
-import io.flinkinference.modelstore.ModelVersion;
-import io.flinkinference.operators.engine.EncodedImages;
-import io.flinkinference.operators.engine.ExecutionContext;
-import io.flinkinference.operators.engine.InferenceEngine;
-import io.flinkinference.operators.engine.Tensor;
-import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngine;
 import io.flinkinference.engine.tensorrt.TensorRtEngine;
 import io.flinkinference.engine.tensorrt.TensorRtLibrary;
-import io.flinkinference.samples.TextLineImages;
+import io.flinkinference.engine.tensorrt.plan.TensorRtCompiler;
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.modelstore.manifest.Lineage;
+import io.flinkinference.modelstore.manifest.Manifest;
+import io.flinkinference.operators.engine.EncodedImages;
+import io.flinkinference.operators.engine.Engines;
+import io.flinkinference.operators.engine.ExecutionContext;
+import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.operators.engine.MachineCheck.LabelledImage;
+import io.flinkinference.operators.engine.ModelCompiler;
+import io.flinkinference.operators.engine.Tensor;
+import io.flinkinference.operators.translate.BadInputException;
+import io.flinkinference.operators.translate.ImageDecoder;
 import io.flinkinference.operators.translate.ImagePreprocessor;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.flink.configuration.Configuration;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -24,20 +28,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Step 4: TensorRT from the machine's libraries: parse the model's ONNX, inspect the network,
  * configure the builder and build. Where the builder has its per-GPU resources, the plan is
  * published to a scratch store, run through {@link TensorRtEngine} and compared with ONNX Runtime
- * on the same inputs, and timed at several batch sizes, then fed PNG bytes decoded and
- * preprocessed on the GPU; where it does not, the refusal is reported as what it is.
+ * (found through the engine SPI) on the same inputs, and timed at several batch sizes, then fed
+ * the encoded images decoded and preprocessed on the GPU; where it does not, the refusal is
+ * reported as what it is.
  */
 final class TensorRtCheck {
     private static final int MAX_BATCH = 64;
+    private static final int BATCH = 32;
+    private static final String REFERENCE_ENGINE = "onnxruntime";
 
     private TensorRtCheck() {}
 
-    static void run(CheckReport report, int device, java.util.function.Supplier<ModelVersion> models) throws IOException {
+    static void run(CheckReport report, int device, Supplier<ModelVersion> models, Supplier<List<LabelledImage>> images)
+            throws IOException {
         String version;
         try {
             version = TensorRtLibrary.load();
@@ -52,11 +61,14 @@ final class TensorRtCheck {
         try {
             ModelVersion plan;
             try {
-                plan = TensorRtCommand.buildAndPublish(ModelStore.open(scratch.toUri()), model,
-                        new TensorRtPlanBuilder.Profile(1, 32, MAX_BATCH), device, 2L << 30, phase -> {
+                ModelStore store = ModelStore.open(scratch.toUri());
+                ModelCompiler.Compiled compiled = new TensorRtCompiler().compile(model,
+                        new ModelCompiler.Options(device, new ModelCompiler.BatchProfile(1, BATCH, MAX_BATCH), 2L << 30, store),
+                        phase -> {
                             phases.add(phase);
                             report.say(phase);
                         });
+                plan = publish(store, model, compiled);
             } catch (IllegalStateException e) {
                 boolean configured = phases.stream().anyMatch(p -> p.startsWith("building the plan"));
                 report.check("TensorRT parse, network inspection and builder configuration", configured,
@@ -66,16 +78,63 @@ final class TensorRtCheck {
                 return;
             }
             report.check("TensorRT plan build", true, plan.ref() + " built and published to a scratch store");
-            compareAndTime(report, device, model, plan);
+            compareAndTime(report, device, model, plan, images.get());
         } finally {
             PathUtils.deleteDirectory(scratch);
         }
     }
 
-    private static void compareAndTime(CheckReport report, int device, ModelVersion model, ModelVersion plan) {
-        List<Map<String, Tensor>> batches = SampleImages.renderedTextLines(256, 11).batches(model.manifest());
+    /** The plan as a version of its own in the scratch store, with the model's tensors and preprocessing. */
+    private static ModelVersion publish(ModelStore store, ModelVersion model, ModelCompiler.Compiled plan)
+            throws IOException {
+        Manifest manifest = model.manifest();
+        Path file = Files.write(Files.createTempFile("gpu-check", ".plan"), plan.bytes());
+        try {
+            return store.publish(Manifest.builder(plan.name())
+                    .format(plan.format())
+                    .artifact(plan.artifact())
+                    .precision(manifest.precision())
+                    .inputs(manifest.inputs())
+                    .outputs(manifest.outputs())
+                    .preprocessing(manifest.preprocessing())
+                    .postprocessing(manifest.postprocessing())
+                    .lineage(new Lineage(manifest.name(), manifest.version(), List.of(plan.transform()),
+                            manifest.lineage().source(), plan.facts()))
+                    .build(), Map.of(plan.artifact(), file));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** The images decoded on the CPU and preprocessed as the manifest says, in batches. */
+    private static List<Map<String, Tensor>> floatBatches(ModelVersion model, List<BufferedImage> decoded) {
+        ImagePreprocessor cpu = new ImagePreprocessor(model.manifest().preprocessing());
+        String input = model.manifest().inputs().get(0).name();
+        List<Map<String, Tensor>> batches = new ArrayList<>();
+        for (int start = 0; start < decoded.size(); start += BATCH) {
+            batches.add(Map.of(input, cpu.batch(decoded.subList(start, Math.min(decoded.size(), start + BATCH)))));
+        }
+        return batches;
+    }
+
+    private static List<BufferedImage> decode(List<LabelledImage> images) {
+        List<BufferedImage> decoded = new ArrayList<>();
+        for (LabelledImage image : images) {
+            try {
+                decoded.add(ImageDecoder.decode(image.encoded()));
+            } catch (BadInputException e) {
+                throw new IllegalArgumentException("A sample image for the TensorRT check is no image: " + e.getMessage(), e);
+            }
+        }
+        return decoded;
+    }
+
+    private static void compareAndTime(CheckReport report, int device, ModelVersion model, ModelVersion plan,
+            List<LabelledImage> images) {
+        List<BufferedImage> decoded = decode(images);
+        List<Map<String, Tensor>> batches = floatBatches(model, decoded);
         String output = model.manifest().outputs().get(0).name();
-        try (InferenceEngine reference = OnnxRuntimeEngine.open(model, new Configuration());
+        try (InferenceEngine reference = Engines.provider(REFERENCE_ENGINE).open(model, new Configuration(), -1);
                 // with the preprocessing, so that the same engine also takes encoded images (compareEncoded)
                 TensorRtEngine engine = TensorRtEngine.load(plan, device, true, model.manifest().preprocessing());
                 ExecutionContext context = engine.newContext()) {
@@ -118,47 +177,46 @@ final class TensorRtCheck {
                 }
             }
             report.note(String.format("TensorRT %s best batch %d: %.0f img/s", plan.ref(), bestBatch, best));
-            compareEncoded(report, model, plan, reference, context);
+            compareEncoded(report, model, plan, reference, context, images, batches);
         }
     }
 
     /**
-     * The same plan fed encoded PNGs, decoded and preprocessed on the GPU: its labels against the
-     * rendered truth and against ONNX Runtime on the CPU path, and its speed from bytes to labels.
+     * The same plan fed the encoded images, decoded and preprocessed on the GPU: its classes against
+     * the expected ones and against ONNX Runtime on the CPU path, and its speed from bytes to classes.
      */
     private static void compareEncoded(CheckReport report, ModelVersion model, ModelVersion plan, InferenceEngine reference,
-            ExecutionContext context) {
-        List<TextLineImages.Sample> samples = new TextLineImages(23).samples(256);
+            ExecutionContext context, List<LabelledImage> images, List<Map<String, Tensor>> cpuBatches) {
         String output = model.manifest().outputs().get(0).name();
-        ImagePreprocessor cpu = new ImagePreprocessor(model.manifest().preprocessing());
         int correct = 0;
         int agree = 0;
         List<Map<String, Tensor>> records = new ArrayList<>();
-        for (int start = 0; start < samples.size(); start += 32) {
-            List<TextLineImages.Sample> chunk = samples.subList(start, start + 32);
-            List<Map<String, Tensor>> encoded = chunk.stream().map(sample -> EncodedImages.record(sample.png())).toList();
+        for (int start = 0, batch = 0; start < images.size(); start += BATCH, batch++) {
+            List<LabelledImage> chunk = images.subList(start, Math.min(images.size(), start + BATCH));
+            List<Map<String, Tensor>> encoded = chunk.stream().map(image -> EncodedImages.record(image.encoded())).toList();
             records.addAll(encoded);
-            Map<String, Tensor> outputs = context.infer(EncodedImages.stack(encoded, chunk.size()));
-            FloatBuffer gpu = outputs.get(output).floats();
-            FloatBuffer onnx = reference.infer(Map.of(model.manifest().inputs().get(0).name(),
-                    cpu.batch(chunk.stream().map(TextLineImages.Sample::image).toList()))).get(output).floats();
+            Tensor gpuOut = context.infer(EncodedImages.stack(encoded, chunk.size())).get(output);
+            FloatBuffer gpu = gpuOut.floats();
+            FloatBuffer onnx = reference.infer(cpuBatches.get(batch)).get(output).floats();
+            int classes = (int) (gpuOut.elementCount() / gpuOut.dim(0));
             for (int row = 0; row < chunk.size(); row++) {
-                int label = argmax(gpu, row, 2);
-                correct += Integer.toString(label * 180).equals(chunk.get(row).orientationLabel()) ? 1 : 0;
-                agree += label == argmax(onnx, row, 2) ? 1 : 0;
+                int label = argmax(gpu, row, classes);
+                correct += label == chunk.get(row).expectedClass() ? 1 : 0;
+                agree += label == argmax(onnx, row, classes) ? 1 : 0;
             }
         }
-        report.check("TensorRT on GPU-decoded PNGs vs the rendered truth and ONNX Runtime", agree >= 0.99 * samples.size(),
+        report.check("TensorRT on GPU-decoded images vs the expected classes and ONNX Runtime", agree >= 0.99 * images.size(),
                 String.format("accuracy %d/%d, top-1 agreement with ONNX Runtime on the CPU path %d/%d (the GPU resize "
-                        + "differs slightly from Java2D's)", correct, samples.size(), agree, samples.size()));
-        Map<String, Tensor> batch = EncodedImages.stack(records.subList(0, 32), 32);
+                        + "differs slightly from Java2D's)", correct, images.size(), agree, images.size()));
+        int timed = Math.min(BATCH, records.size());
+        Map<String, Tensor> batch = EncodedImages.stack(records.subList(0, timed), timed);
         double seconds = MemoryCheck.median(5, () -> MemoryCheck.timeSeconds(() -> {
             for (int i = 0; i < 20; i++) {
                 context.infer(batch);
             }
         }));
-        report.note(String.format("TensorRT %s from PNG bytes (GPU decode + preprocess), batch 32: %.0f img/s", plan.ref(),
-                20 * 32 / seconds));
+        report.note(String.format("TensorRT %s from encoded images (GPU decode + preprocess), batch %d: %.0f img/s", plan.ref(),
+                timed, 20 * timed / seconds));
     }
 
     /** A batch of {@code size} rows, cycling through the rows of {@code batch}. */

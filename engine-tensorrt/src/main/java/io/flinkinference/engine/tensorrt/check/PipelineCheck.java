@@ -1,4 +1,4 @@
-package io.flinkinference.tools.gpu;
+package io.flinkinference.engine.tensorrt.check;
 
 import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.Preprocessing;
@@ -31,7 +31,7 @@ final class PipelineCheck {
 
     static void run(CheckReport report, int device, Path samples) throws IOException {
         Preprocessing spec = PreprocessCheck.CLASSIFIER_224;
-        List<byte[]> images = SampleJpegs.read(samples.resolve("batch640"));
+        List<byte[]> images = SampleFolders.read(samples.resolve("batch640"));
         try (CudaStream stream = new CudaStream(); GpuImagePipeline pipeline = new GpuImagePipeline(device, spec, Backend.HARDWARE)) {
             long values = pipeline.valuesPerImage() * images.size();
             try (PinnedMemory host = PinnedMemory.allocate(4 * values)) {

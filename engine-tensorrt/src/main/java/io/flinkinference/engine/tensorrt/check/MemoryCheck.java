@@ -1,4 +1,4 @@
-package io.flinkinference.tools.gpu;
+package io.flinkinference.engine.tensorrt.check;
 
 import io.flinkinference.engine.tensorrt.gpu.Cuda;
 import io.flinkinference.engine.tensorrt.gpu.CudaStream;
