@@ -4,7 +4,10 @@ import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.InferenceEngine;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
+
+import java.util.Set;
 
 /** ONNX Runtime on the CPU: the embedded default engine. */
 public final class OnnxRuntimeEngineProvider implements EngineProvider {
@@ -13,6 +16,11 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> options() {
+        return OnnxRuntimeOptions.all();
     }
 
     @Override
