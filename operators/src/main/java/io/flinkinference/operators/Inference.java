@@ -143,26 +143,12 @@ public final class Inference<IN, OUT> implements Serializable {
          * engine does not declare.
          */
         public Builder<IN, OUT> configure(ReadableConfig config) {
-            if (config instanceof Configuration all) {
-                all.toMap().forEach((key, value) -> {
-                    if (key.startsWith(InferenceOptions.PREFIX) || Engines.isEngineKey(key)) {
-                        settings.setString(key, value);
-                    }
-                });
-            } else {
-                // Without a way to list the keys, read every option that is known.
-                for (ConfigOption<?> option : InferenceOptions.options()) {
-                    copy(config, option);
+            config.toMap().forEach((key, value) -> {
+                if (key.startsWith(InferenceOptions.PREFIX) || Engines.isEngineKey(key)) {
+                    settings.setString(key, value);
                 }
-                for (ConfigOption<?> option : Engines.declaredOptions()) {
-                    copy(config, option);
-                }
-            }
+            });
             return this;
-        }
-
-        private <T> void copy(ReadableConfig from, ConfigOption<T> option) {
-            from.getOptional(option).ifPresent(value -> settings.set(option, value));
         }
 
         /** The model store; without one, the default store of each TaskManager (see {@link ModelSpec}). */

@@ -100,16 +100,13 @@ public final class InferenceOptions {
                     .defaultValue(Duration.ofSeconds(60))
                     .withDescription("A record without a result after this long becomes a failure record (stage TIMEOUT).");
 
-    /** Every option above. */
-    static List<ConfigOption<?>> options() {
-        return List.of(MODEL, MODEL_STORE, ENGINE, UID, MAX_BATCH_SIZE, MAX_QUEUE_DELAY, PREFERRED_BATCH_SIZES,
-                MAX_INFLIGHT_BATCHES, OUTPUT_MODE, CAPACITY, TIMEOUT);
-    }
-
     /** The keys of every option above: the builder refuses other {@code inference.*} keys, which are typos. */
     static Set<String> keys() {
         Set<String> keys = new TreeSet<>();
-        options().forEach(option -> keys.add(option.key()));
+        for (ConfigOption<?> option : List.of(MODEL, MODEL_STORE, ENGINE, UID, MAX_BATCH_SIZE, MAX_QUEUE_DELAY,
+                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, OUTPUT_MODE, CAPACITY, TIMEOUT)) {
+            keys.add(option.key());
+        }
         return keys;
     }
 

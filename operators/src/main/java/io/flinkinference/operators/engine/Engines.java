@@ -33,13 +33,6 @@ public final class Engines {
         return names;
     }
 
-    /** The options every engine on the class path declares. */
-    public static List<ConfigOption<?>> declaredOptions() {
-        List<ConfigOption<?>> options = new ArrayList<>();
-        providers().forEach(p -> options.addAll(p.options()));
-        return options;
-    }
-
     /**
      * Whether {@code key} is meant for an engine on the class path: it lies under an engine's name
      * ({@code onnxruntime.*}) or an engine declares it. Other keys, such as Flink's own, are not.
