@@ -29,6 +29,7 @@ public record ModelSpec(URI store, ModelRef model, String engine, Map<String, St
     public ModelSpec {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(engineOptions, "engineOptions");
         // Sorted, so that equal options make equal specs, engine keys and log lines whatever their order.
         engineOptions = Collections.unmodifiableSortedMap(new TreeMap<>(engineOptions));
     }
