@@ -22,6 +22,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What the function serves is the {@link ModelSpec} that was built, with the real orientation
@@ -52,6 +54,36 @@ class ModelSpecServingTest {
             });
         }
         assertThat(store.versions("ppocr-cls")).containsExactly(1, 2);
+    }
+
+    @Test
+    void withoutAStoreTheFunctionReadsTheDefaultStoreOfTheMachineItRunsOn() throws Exception {
+        assumeTrue(System.getenv(ModelStore.STORE_ENV) == null, ModelStore.STORE_ENV + " is set: the default store is fixed");
+        String home = System.getProperty("user.home");
+        try {
+            // Built where the default store is empty; the version is named, so build() reads no store.
+            System.setProperty("user.home", temp.resolve("client").toString());
+            Inference<InferenceRequest, InferenceResult> inference = Inference.builder()
+                    .model("ppocr-cls:1").maxBatchSize(1).build();
+            assertThatThrownBy(() -> Inference.builder().model("ppocr-cls").build())
+                    .as("latest cannot be pinned from an empty default store")
+                    .hasMessageContaining("No inference.model-store (--store) is set")
+                    .hasMessageContaining("name a version (ppocr-cls:N)");
+            // Opened where the default store holds the model, as on a TaskManager.
+            System.setProperty("user.home", temp.resolve("taskmanager").toString());
+            republishClassifier(ModelStore.open(ModelStore.defaultRoot()));
+
+            try (OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness =
+                    InferenceHarnesses.of(inference)) {
+                harness.open();
+                harness.processElement(TestRequests.textLine(2), 0L);
+                harness.endInput();
+                assertThat(harness.extractOutputValues()).singleElement()
+                        .satisfies(out -> assertThat(out.right().getModelVersion()).isEqualTo(1));
+            }
+        } finally {
+            System.setProperty("user.home", home);
+        }
     }
 
     @Test
