@@ -10,7 +10,9 @@ import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
 import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngine;
+import io.flinkinference.engine.onnxruntime.OnnxRuntimeOptions;
 import io.flinkinference.operators.translate.ImagePreprocessor;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 
 import javax.imageio.ImageIO;
@@ -37,6 +39,12 @@ public final class CpuImageDecodingEngineProvider implements EngineProvider {
     @Override
     public String name() {
         return "cpu-image-decoding";
+    }
+
+    /** ONNX Runtime's, since ONNX Runtime runs the model behind the decoder. */
+    @Override
+    public Set<ConfigOption<?>> options() {
+        return OnnxRuntimeOptions.all();
     }
 
     @Override

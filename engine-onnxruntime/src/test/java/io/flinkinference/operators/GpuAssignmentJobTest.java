@@ -81,14 +81,7 @@ class GpuAssignmentJobTest {
 
     private static OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness(
             Inference<InferenceRequest, InferenceResult> inference, int subtask) throws Exception {
-        var factory = new AsyncWaitOperatorFactory<>(inference.function(), inference.timeoutMillis(), inference.capacity(),
-                AsyncDataStream.OutputMode.ORDERED);
-        OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness =
-                new OneInputStreamOperatorTestHarness<>(factory, PARALLELISM, PARALLELISM, subtask);
-        harness.getStreamConfig().setupNetworkInputs(TypeInformation.of(InferenceRequest.class).createSerializer(new SerializerConfigImpl()));
-        harness.getStreamConfig().serializeAllConfigs();
-        harness.setup(inference.function().getProducedType().createSerializer(new SerializerConfigImpl()));
-        return harness;
+        return InferenceHarnesses.of(inference, PARALLELISM, subtask);
     }
 
     @Test

@@ -4,12 +4,7 @@ import io.flinkinference.testing.TestModels;
 import io.flinkinference.testing.TestRequests;
 
 import io.flinkinference.operators.InferenceOptions.OutputMode;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
-import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.types.Either;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,9 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that shapes can be chosen: [1,3,48,192] and [1,3,48,96] both fit the model's dynamic width.
  */
 class InferenceFunctionHarnessTest {
-    private static final TypeSerializer<InferenceRequest> REQUESTS =
-            TypeInformation.of(InferenceRequest.class).createSerializer(new SerializerConfigImpl());
-
     @BeforeAll
     static void fetchModel() {
         TestModels.classifier();
@@ -196,13 +188,7 @@ class InferenceFunctionHarnessTest {
 
     private static OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness(
             Inference<InferenceRequest, InferenceResult> inference) throws Exception {
-        AsyncWaitOperatorFactory<InferenceRequest, Either<InferenceFailure, InferenceResult>> factory = new AsyncWaitOperatorFactory<>(
-                inference.function(), inference.timeoutMillis(), inference.capacity(),
-                inference.ordered() ? AsyncDataStream.OutputMode.ORDERED : AsyncDataStream.OutputMode.UNORDERED);
-        OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness =
-                new OneInputStreamOperatorTestHarness<>(factory, REQUESTS);
-        harness.setup(inference.function().getProducedType().createSerializer(new SerializerConfigImpl()));
-        return harness;
+        return InferenceHarnesses.of(inference);
     }
 
     private static List<InferenceResult> runToEnd(Inference<InferenceRequest, InferenceResult> inference,

@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  * finishes (and gives its device back) before every subtask has been given one.
  */
 public final class TwoGpuTestEngineProvider implements EngineProvider {
+    @Override
+    public java.util.Set<org.apache.flink.configuration.ConfigOption<?>> options() {
+        return java.util.Set.of();
+    }
+
     public static final String NAME = "two-gpu-test";
 
     /** The devices engines were opened for, in order (one open per device: engines are shared). */

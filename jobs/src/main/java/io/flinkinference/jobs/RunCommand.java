@@ -3,6 +3,7 @@ package io.flinkinference.jobs;
 import io.flinkinference.jobs.cli.DurationConverter;
 import io.flinkinference.jobs.cli.KafkaOptions;
 import io.flinkinference.operators.InferenceOptions;
+import io.flinkinference.operators.engine.Engines;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
@@ -150,8 +151,13 @@ public final class RunCommand implements Callable<Integer> {
             for (String key : file.stringPropertyNames()) {
                 if (key.startsWith("kafka.")) {
                     kafkaProps.put(key.substring("kafka.".length()), file.getProperty(key));
-                } else {
+                } else if (key.startsWith("inference.") || Engines.isEngineKey(key)) {
                     inference.setString(key, file.getProperty(key));
+                } else {
+                    // Nothing else in the file is read: say so rather than ignore a setting.
+                    throw new ParameterException(spec.commandLine(), "Unknown key '" + key + "' in " + config
+                            + ": the file holds inference.* keys, engine keys (" + String.join(".*, ", Engines.names())
+                            + ".*) and kafka.* keys.");
                 }
             }
         }

@@ -1,9 +1,10 @@
 package io.flinkinference.operators;
 
 import io.flinkinference.modelstore.ModelRef;
-import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.operators.InferenceOptions.OutputMode;
 import io.flinkinference.operators.batching.BatchingConfig;
+import io.flinkinference.operators.engine.EngineProvider;
+import io.flinkinference.operators.engine.Engines;
 import io.flinkinference.operators.translate.InferenceTranslator;
 import io.flinkinference.operators.translate.ManifestTranslator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -19,7 +20,13 @@ import org.apache.flink.util.OutputTag;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Batched model inference on a {@link DataStream}, in a few lines:
@@ -36,37 +43,24 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Settings are checked once, in {@link Builder#build()}, with messages that name the setting;
- * the built object is immutable and serializable.
+ * the built object is immutable and serializable. It is the settings (one {@link Configuration} of
+ * {@link InferenceOptions}), the translator and the {@link ModelSpec} with its version pinned.
  */
 public final class Inference<IN, OUT> implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** The side output that {@link #apply} routes failures to. */
     public static final OutputTag<InferenceFailure> FAILURES =
             new OutputTag<>("inference-failures", TypeInformation.of(InferenceFailure.class));
 
     private final InferenceTranslator<IN, OUT> translator;
-    private final URI modelStore;
-    private final String model;
-    private final String engine;
-    private final Configuration engineOptions;
-    private final BatchingConfig batching;
-    private final OutputMode outputMode;
-    private final int capacity;
-    private final Duration timeout;
-    private final String uid;
+    private final ModelSpec spec;
+    private final Configuration settings;
 
-    private Inference(Builder<IN, OUT> settings, BatchingConfig batching, int capacity) {
-        this.translator = settings.translator;
-        this.modelStore = settings.modelStore;
-        this.model = settings.model;
-        this.engine = settings.engine;
-        this.engineOptions = new Configuration(settings.engineOptions);
-        this.batching = batching;
-        this.outputMode = settings.outputMode;
-        this.capacity = capacity;
-        this.timeout = settings.timeout;
-        this.uid = settings.uid != null ? settings.uid : "inference-" + settings.model;
+    private Inference(InferenceTranslator<IN, OUT> translator, ModelSpec spec, Configuration settings) {
+        this.translator = translator;
+        this.spec = spec;
+        this.settings = settings;
     }
 
     /** A builder for {@link InferenceRequest}s and {@link InferenceResult}s, processed as the manifest says. */
@@ -79,176 +73,214 @@ public final class Inference<IN, OUT> implements Serializable {
         return new Builder<>(translator);
     }
 
-    /** The async function itself, for use with {@code AsyncDataStream} or Flink's test harnesses. */
-    public InferenceFunction<IN, OUT> function() {
-        return new InferenceFunction<>(modelStore, ModelRef.parse(model), engine, engineOptions, batching, timeout,
-                translator);
+    /** What this serves: the model with its version pinned, the store, the engine and its options. */
+    public ModelSpec spec() {
+        return spec;
     }
 
-    public BatchingConfig batching() {
-        return batching;
+    /**
+     * The {@code inference.*} settings as they run: every key that was set, plus the pinned model,
+     * the uid and the capacity worked out from the batching settings when it was left at 0.
+     */
+    public ReadableConfig options() {
+        return new Configuration(settings);
     }
 
-    /** Async I/O capacity: records in flight per subtask before back-pressure. */
-    public int capacity() {
-        return capacity;
-    }
-
-    public long timeoutMillis() {
-        return timeout.toMillis();
-    }
-
-    public boolean ordered() {
-        return outputMode == OutputMode.ORDERED;
-    }
-
-    /** Adds the inference operator (and a small one that splits off failures) after {@code input}. */
+    /**
+     * Adds the inference operator (Flink's async operator with the batching function) and a small
+     * one that splits off failures after {@code input}. Both get uids derived from
+     * {@link InferenceOptions#UID}; {@link InferenceStreams#operator()} is the async operator, for
+     * slot sharing groups, resources and names.
+     */
     public InferenceStreams<OUT> apply(DataStream<IN> input) {
-        InferenceFunction<IN, OUT> function = function();
-        SingleOutputStreamOperator<Either<InferenceFailure, OUT>> outcomes = ordered()
-                ? AsyncDataStream.orderedWait(input, function, timeoutMillis(), TimeUnit.MILLISECONDS, capacity)
-                : AsyncDataStream.unorderedWait(input, function, timeoutMillis(), TimeUnit.MILLISECONDS, capacity);
-        outcomes.name("inference " + model + " on " + engine).uid(uid);
-        SingleOutputStreamOperator<OUT> results = outcomes
+        Duration timeout = settings.get(InferenceOptions.TIMEOUT);
+        int capacity = settings.get(InferenceOptions.CAPACITY);
+        String uid = settings.get(InferenceOptions.UID);
+        InferenceFunction<IN, OUT> function = new InferenceFunction<>(spec, batching(settings), timeout, translator);
+        SingleOutputStreamOperator<Either<InferenceFailure, OUT>> operator =
+                settings.get(InferenceOptions.OUTPUT_MODE) == OutputMode.ORDERED
+                        ? AsyncDataStream.orderedWait(input, function, timeout.toMillis(), TimeUnit.MILLISECONDS, capacity)
+                        : AsyncDataStream.unorderedWait(input, function, timeout.toMillis(), TimeUnit.MILLISECONDS, capacity);
+        operator.name("inference " + spec.model() + " on " + spec.engine()).uid(uid);
+        SingleOutputStreamOperator<OUT> results = operator
                 .process(new SplitFailures<OUT>(FAILURES), translator.resultType())
                 .name("split inference failures")
                 .uid(uid + "-split");
-        return new InferenceStreams<>(results, results.getSideOutput(FAILURES));
+        return new InferenceStreams<>(operator, results, results.getSideOutput(FAILURES));
     }
 
-    /** Collects the settings; see {@link InferenceOptions} for what each one means. */
+    private static BatchingConfig batching(ReadableConfig settings) {
+        try {
+            return new BatchingConfig(
+                    settings.get(InferenceOptions.MAX_BATCH_SIZE),
+                    settings.get(InferenceOptions.MAX_QUEUE_DELAY).toNanos() / 1_000,
+                    settings.get(InferenceOptions.PREFERRED_BATCH_SIZES).stream().mapToInt(Integer::intValue).toArray(),
+                    settings.get(InferenceOptions.MAX_INFLIGHT_BATCHES));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid batching settings (inference.batch.*): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Collects the settings; see {@link InferenceOptions} for what each one means and
+     * {@link #configure} for how a whole configuration is split between the function and the engine.
+     */
     public static final class Builder<IN, OUT> {
         private final InferenceTranslator<IN, OUT> translator;
-        private URI modelStore;
-        private String model;
-        private String engine = InferenceOptions.ENGINE.defaultValue();
-        private final Configuration engineOptions = new Configuration();
-        private int maxBatchSize = InferenceOptions.MAX_BATCH_SIZE.defaultValue();
-        private Duration maxQueueDelay = InferenceOptions.MAX_QUEUE_DELAY.defaultValue();
-        private int[] preferredBatchSizes = new int[0];
-        private int maxInflightBatches = InferenceOptions.MAX_INFLIGHT_BATCHES.defaultValue();
-        private OutputMode outputMode = InferenceOptions.OUTPUT_MODE.defaultValue();
-        private int capacity = InferenceOptions.CAPACITY.defaultValue();
-        private Duration timeout = InferenceOptions.TIMEOUT.defaultValue();
-        private String uid;
+        /** Every setting, the function's ({@code inference.*}) and the engine's: the one copy. */
+        private final Configuration settings = new Configuration();
 
         private Builder(InferenceTranslator<IN, OUT> translator) {
-            this.translator = translator;
+            this.translator = Objects.requireNonNull(translator, "translator");
         }
 
-        /** Reads every {@link InferenceOptions} key present, and passes the rest to the engine. */
+        /**
+         * Takes the {@code inference.*} keys and the engine keys of {@code config}. Engine keys are
+         * those under the name of an engine on the class path ({@code onnxruntime.*},
+         * {@code tensorrt.*}) or declared by one; other keys (Flink's own, {@code execution.*},
+         * {@code state.*}, ...) are left alone, so a job may pass its whole configuration.
+         * {@link #build()} then refuses unknown {@code inference.*} keys and keys the chosen
+         * engine does not declare.
+         */
         public Builder<IN, OUT> configure(ReadableConfig config) {
-            config.getOptional(InferenceOptions.MODEL).ifPresent(this::model);
-            config.getOptional(InferenceOptions.MODEL_STORE).ifPresent(this::modelStore);
-            config.getOptional(InferenceOptions.ENGINE).ifPresent(this::engine);
-            config.getOptional(InferenceOptions.MAX_BATCH_SIZE).ifPresent(this::maxBatchSize);
-            config.getOptional(InferenceOptions.MAX_QUEUE_DELAY).ifPresent(this::maxQueueDelay);
-            config.getOptional(InferenceOptions.PREFERRED_BATCH_SIZES)
-                    .ifPresent(sizes -> preferredBatchSizes(sizes.stream().mapToInt(Integer::intValue).toArray()));
-            config.getOptional(InferenceOptions.MAX_INFLIGHT_BATCHES).ifPresent(this::maxInflightBatches);
-            config.getOptional(InferenceOptions.OUTPUT_MODE).ifPresent(this::outputMode);
-            config.getOptional(InferenceOptions.CAPACITY).ifPresent(this::capacity);
-            config.getOptional(InferenceOptions.TIMEOUT).ifPresent(this::timeout);
-            if (config instanceof Configuration all) {
-                all.toMap().forEach((key, value) -> {
-                    if (!key.startsWith("inference.")) {
-                        engineOptions.setString(key, value);
-                    }
-                });
-            }
+            config.toMap().forEach((key, value) -> {
+                if (key.startsWith(InferenceOptions.PREFIX) || Engines.isEngineKey(key)) {
+                    settings.setString(key, value);
+                }
+            });
             return this;
         }
 
+        /** The model store; without one, the default store of each TaskManager (see {@link ModelSpec}). */
         public Builder<IN, OUT> modelStore(String uri) {
             return modelStore(URI.create(uri));
         }
 
         public Builder<IN, OUT> modelStore(URI uri) {
-            this.modelStore = uri;
+            settings.set(InferenceOptions.MODEL_STORE, uri.toString());
             return this;
         }
 
-        /** NAME, NAME:latest or NAME:VERSION. */
+        /** NAME, NAME:latest or NAME:VERSION; latest is pinned by {@link #build()}. */
         public Builder<IN, OUT> model(String reference) {
-            this.model = reference;
+            settings.set(InferenceOptions.MODEL, reference);
             return this;
         }
 
+        /** The engine by its provider's name, e.g. {@code onnxruntime} (the default) or {@code tensorrt}. */
         public Builder<IN, OUT> engine(String name) {
-            this.engine = name;
+            settings.set(InferenceOptions.ENGINE, name);
             return this;
         }
 
+        /** An option of the engine, from its options class (e.g. {@code OnnxRuntimeOptions}). */
         public <T> Builder<IN, OUT> engineOption(ConfigOption<T> option, T value) {
-            engineOptions.set(option, value);
+            if (option.key().startsWith(InferenceOptions.PREFIX)) {
+                throw new IllegalArgumentException(option.key() + " is a setting of the inference function, not "
+                        + "an engine option; set it with its own builder method or configure().");
+            }
+            settings.set(option, value);
             return this;
         }
 
         public Builder<IN, OUT> maxBatchSize(int size) {
-            this.maxBatchSize = size;
+            settings.set(InferenceOptions.MAX_BATCH_SIZE, size);
             return this;
         }
 
         public Builder<IN, OUT> maxQueueDelay(Duration delay) {
-            this.maxQueueDelay = delay;
+            settings.set(InferenceOptions.MAX_QUEUE_DELAY, delay);
             return this;
         }
 
         public Builder<IN, OUT> preferredBatchSizes(int... sizes) {
-            this.preferredBatchSizes = sizes.clone();
+            settings.set(InferenceOptions.PREFERRED_BATCH_SIZES, Arrays.stream(sizes).boxed().toList());
             return this;
         }
 
         public Builder<IN, OUT> maxInflightBatches(int batches) {
-            this.maxInflightBatches = batches;
+            settings.set(InferenceOptions.MAX_INFLIGHT_BATCHES, batches);
             return this;
         }
 
         public Builder<IN, OUT> outputMode(OutputMode mode) {
-            this.outputMode = mode;
+            settings.set(InferenceOptions.OUTPUT_MODE, mode);
             return this;
         }
 
         public Builder<IN, OUT> capacity(int records) {
-            this.capacity = records;
+            settings.set(InferenceOptions.CAPACITY, records);
             return this;
         }
 
         public Builder<IN, OUT> timeout(Duration value) {
-            this.timeout = value;
+            settings.set(InferenceOptions.TIMEOUT, value);
             return this;
         }
 
-        /** The operator's uid (state is matched by it on restore); default {@code inference-<model>}. */
+        /**
+         * The operator's uid, by which Flink matches its state on restore. The default,
+         * {@code inference-<model name>}, leaves out the version on purpose: a savepoint taken while
+         * one version ran restores into the job built for the next.
+         */
         public Builder<IN, OUT> uid(String value) {
-            this.uid = value;
+            settings.set(InferenceOptions.UID, value);
             return this;
         }
 
+        /**
+         * Checks every setting and pins the model version: {@code NAME} and {@code NAME:latest}
+         * become the newest version in the store now (for the default store, the default store of
+         * this machine; see {@link ModelSpec#pinLatest()}).
+         *
+         * @throws IllegalArgumentException naming the setting that is missing or wrong: no model,
+         *     an unknown engine, an unknown {@code inference.*} key, an option the engine does not
+         *     declare, invalid batching, or a model that is not in the store
+         */
         public Inference<IN, OUT> build() {
-            if (model == null || model.isBlank()) {
-                throw new IllegalArgumentException("No model given: set " + InferenceOptions.MODEL.key() + " (NAME[:VERSION]).");
+            String model = settings.getOptional(InferenceOptions.MODEL).filter(m -> !m.isBlank()).orElseThrow(() ->
+                    new IllegalArgumentException("No model given: set " + InferenceOptions.MODEL.key() + " (NAME[:VERSION])."));
+            ModelRef reference = ModelRef.parse(model); // fails early with the reference's own message
+            Set<String> known = InferenceOptions.keys();
+            for (String key : new TreeMap<>(settings.toMap()).keySet()) {
+                if (key.startsWith(InferenceOptions.PREFIX) && !known.contains(key)) {
+                    throw new IllegalArgumentException("Unknown setting '" + key + "'; the inference settings are "
+                            + known + " (InferenceOptions).");
+                }
             }
-            ModelRef.parse(model); // fails early with the reference's own message
-            if (modelStore == null) {
-                modelStore = ModelStore.defaultRoot();
-            }
+            String engine = settings.get(InferenceOptions.ENGINE);
+            EngineProvider provider = Engines.provider(engine);
+            Map<String, String> engineOptions = settings.toMap().entrySet().stream()
+                    .filter(e -> !e.getKey().startsWith(InferenceOptions.PREFIX))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            Engines.checkOptions(provider, engineOptions);
+
+            Duration timeout = settings.get(InferenceOptions.TIMEOUT);
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException(InferenceOptions.TIMEOUT.key() + " must be positive, not " + timeout);
             }
-            BatchingConfig batching;
-            try {
-                batching = new BatchingConfig(maxBatchSize, maxQueueDelay.toNanos() / 1_000, preferredBatchSizes, maxInflightBatches);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Invalid batching settings (inference.batch.*): " + e.getMessage(), e);
-            }
-            int records = capacity > 0 ? capacity : maxBatchSize * (maxInflightBatches + 1);
-            if (records < maxBatchSize) {
+            BatchingConfig batching = batching(settings);
+            int capacity = settings.get(InferenceOptions.CAPACITY);
+            int records = capacity > 0 ? capacity : batching.maxBatchSize() * (batching.maxInflightBatches() + 1);
+            if (records < batching.maxBatchSize()) {
                 throw new IllegalArgumentException(InferenceOptions.CAPACITY.key() + " " + records
-                        + " is below " + InferenceOptions.MAX_BATCH_SIZE.key() + " " + maxBatchSize
+                        + " is below " + InferenceOptions.MAX_BATCH_SIZE.key() + " " + batching.maxBatchSize()
                         + ": batches could never fill. Raise the capacity or lower the batch size.");
             }
-            return new Inference<>(this, batching, records);
+
+            URI store = settings.getOptional(InferenceOptions.MODEL_STORE).map(URI::create).orElse(null);
+            ModelSpec spec = new ModelSpec(store, reference, engine, engineOptions).pinLatest();
+
+            Configuration built = new Configuration();
+            settings.toMap().forEach((key, value) -> {
+                if (key.startsWith(InferenceOptions.PREFIX)) {
+                    built.setString(key, value);
+                }
+            });
+            built.set(InferenceOptions.MODEL, spec.model().toString());
+            built.set(InferenceOptions.CAPACITY, records);
+            built.set(InferenceOptions.UID, settings.getOptional(InferenceOptions.UID).orElse("inference-" + reference.name()));
+            return new Inference<>(translator, spec, built);
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.flinkinference.operators;
 
-import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.operators.batching.BatchingConfig;
@@ -19,7 +18,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.apache.flink.types.Either;
@@ -34,8 +32,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The batching inference function: per task slot, it resolves the model, leases the JVM's shared
- * engine for (model, version, device), preprocesses each record on the task thread, hands it to a
+ * The batching inference function: per task slot, it opens the {@link ModelSpec}'s pinned version,
+ * leases the JVM's shared engine for it ({@link EngineKey}: engine, options, store, model, version,
+ * device), preprocesses each record on the task thread, hands it to a
  * {@link DynamicBatcher} and completes the record when its batch has run.
  *
  * <p>It stands on Flink's async I/O ({@code AsyncWaitOperator}), which keeps in-flight records in
@@ -49,10 +48,7 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(InferenceFunction.class);
 
-    private final URI modelStore;
-    private final ModelRef model;
-    private final String engineName;
-    private final Configuration engineOptions;
+    private final ModelSpec spec;
     private final BatchingConfig batching;
     private final Duration timeout;
     private final InferenceTranslator<IN, OUT> translator;
@@ -62,12 +58,8 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
     private transient DynamicBatcher batcher;
     private transient InferenceMetrics metrics;
 
-    InferenceFunction(URI modelStore, ModelRef model, String engineName, Configuration engineOptions,
-            BatchingConfig batching, Duration timeout, InferenceTranslator<IN, OUT> translator) {
-        this.modelStore = modelStore;
-        this.model = model;
-        this.engineName = engineName;
-        this.engineOptions = engineOptions;
+    InferenceFunction(ModelSpec spec, BatchingConfig batching, Duration timeout, InferenceTranslator<IN, OUT> translator) {
+        this.spec = spec;
         this.batching = batching;
         this.timeout = timeout;
         this.translator = translator;
@@ -75,16 +67,19 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        ModelVersion version = ModelStore.open(modelStore).resolve(model);
-        EngineProvider provider = Engines.provider(engineName);
+        // The default store (null) is this TaskManager's: resolved here, not where the job was built.
+        URI store = spec.storeHere();
+        ModelVersion version = ModelStore.open(store).resolve(spec.model());
+        EngineProvider provider = Engines.provider(spec.engine());
         if (!provider.supports(version.manifest().format())) {
-            throw new EngineException("The " + engineName + " engine cannot run " + version.ref() + ", which is "
+            throw new EngineException("The " + spec.engine() + " engine cannot run " + version.ref() + ", which is "
                     + version.manifest().format() + "; choose an engine for that format or another model version.");
         }
         deviceClaim = DeviceAssignment.claim(getRuntimeContext(), provider);
         int device = deviceClaim.device();
-        EngineKey key = new EngineKey(engineName, version.manifest().name(), version.manifest().version(), device);
-        lease = SharedEngines.instance().acquire(key, () -> provider.open(version, engineOptions, device));
+        EngineKey key = new EngineKey(spec.engine(), version.storeRoot(), version.manifest().name(),
+                version.manifest().version(), spec.engineOptions(), device);
+        lease = SharedEngines.instance().acquire(key, () -> provider.open(version, spec.engineConfiguration(), device));
         try {
             translator.open(version, lease.engine());
             metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup().addGroup("inference"));
@@ -95,7 +90,7 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
             throw e;
         }
         LOG.info("Subtask {} runs {} on {} ({})", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                version, key, batching);
+                version, key.describe(), batching);
     }
 
     @Override
@@ -111,7 +106,7 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 result.completeExceptionally(cause instanceof EngineException ? cause
-                        : new EngineException("A batch of " + model + " failed on " + engineName + ": " + cause.getMessage(), cause));
+                        : new EngineException("A batch of " + spec.model() + " failed on " + spec.engine() + ": " + cause.getMessage(), cause));
                 return;
             }
             try {

@@ -5,6 +5,8 @@ import org.apache.flink.configuration.ConfigOptions;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Every knob of the inference function, as typed options: the same keys work from code
@@ -25,20 +27,31 @@ public final class InferenceOptions {
             ConfigOptions.key("inference.model")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("The model to run: NAME, NAME:latest or NAME:VERSION in the model store.");
+                    .withDescription("The model to run: NAME, NAME:latest or NAME:VERSION in the model store. "
+                            + "latest is resolved once, when the job is built, so every subtask and every restart "
+                            + "serves the same version; a new version is served by building the job again.");
 
     public static final ConfigOption<String> MODEL_STORE =
             ConfigOptions.key("inference.model-store")
                     .stringType()
                     .noDefaultValue()
                     .withDescription("Model store URI (file://, s3://, ...). Default: $FLINK_INFERENCE_STORE, "
-                            + "else ~/.flink-inference/models on each TaskManager.");
+                            + "else ~/.flink-inference/models, on each TaskManager; for NAME or NAME:latest the "
+                            + "version is then pinned from the default store of the machine that builds the job.");
 
     public static final ConfigOption<String> ENGINE =
             ConfigOptions.key("inference.engine")
                     .stringType()
                     .defaultValue("onnxruntime")
                     .withDescription("Engine that runs the model: onnxruntime (CPU) or tensorrt (GPU).");
+
+    public static final ConfigOption<String> UID =
+            ConfigOptions.key("inference.uid")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("The inference operator's uid, by which its state is matched on restore. "
+                            + "Default inference-<model name>, without the version, so that a savepoint taken "
+                            + "with one model version restores into a job that serves the next.");
 
     public static final ConfigOption<Integer> MAX_BATCH_SIZE =
             ConfigOptions.key("inference.batch.max-size")
@@ -86,4 +99,17 @@ public final class InferenceOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(60))
                     .withDescription("A record without a result after this long becomes a failure record (stage TIMEOUT).");
+
+    /** The keys of every option above: the builder refuses other {@code inference.*} keys, which are typos. */
+    static Set<String> keys() {
+        Set<String> keys = new TreeSet<>();
+        for (ConfigOption<?> option : List.of(MODEL, MODEL_STORE, ENGINE, UID, MAX_BATCH_SIZE, MAX_QUEUE_DELAY,
+                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, OUTPUT_MODE, CAPACITY, TIMEOUT)) {
+            keys.add(option.key());
+        }
+        return keys;
+    }
+
+    /** The prefix of every key above; keys without it are the engine's (or Flink's). */
+    static final String PREFIX = "inference.";
 }

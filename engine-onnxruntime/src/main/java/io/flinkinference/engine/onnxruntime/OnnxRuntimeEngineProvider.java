@@ -5,9 +5,11 @@ import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.InferenceEngine;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 
 import java.util.List;
+import java.util.Set;
 
 /** ONNX Runtime on the CPU: the embedded default engine. */
 public final class OnnxRuntimeEngineProvider implements EngineProvider {
@@ -16,6 +18,11 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> options() {
+        return OnnxRuntimeOptions.all();
     }
 
     @Override

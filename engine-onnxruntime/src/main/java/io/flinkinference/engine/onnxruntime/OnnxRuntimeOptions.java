@@ -3,6 +3,8 @@ package io.flinkinference.engine.onnxruntime;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import java.util.Set;
+
 /** The ONNX Runtime engine's options; the descriptions are their documentation. */
 public final class OnnxRuntimeOptions {
     private OnnxRuntimeOptions() {}
@@ -42,4 +44,9 @@ public final class OnnxRuntimeOptions {
                             "Graph optimizations applied when the model is loaded: NONE, BASIC "
                                     + "(constant folding, redundant nodes), EXTENDED (fusions) or ALL "
                                     + "(also layout optimizations).");
+
+    /** Every option above: what the engine declares, and so all that the inference builder accepts for it. */
+    public static Set<ConfigOption<?>> all() {
+        return Set.of(INTRA_OP_THREADS, ALLOW_SPINNING, OPTIMIZATION_LEVEL);
+    }
 }

@@ -13,9 +13,11 @@ import io.flinkinference.engine.tensorrt.plan.TensorRtCompiler;
 import io.flinkinference.engine.tensorrt.PlanSelector.PlanNotFoundException;
 import io.flinkinference.engine.tensorrt.PlanSelector.Target;
 import io.flinkinference.engine.tensorrt.gpu.Cuda;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code tensorrt} engine. Given an ONNX model it runs that model's plan for this GPU (chosen by
@@ -28,6 +30,11 @@ public final class TensorRtEngineProvider implements EngineProvider {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> options() {
+        return TensorRtOptions.all();
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.flinkinference.engine.tensorrt;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import java.util.Set;
+
 /** The TensorRT engine's options; the descriptions are their documentation. */
 public final class TensorRtOptions {
     private TensorRtOptions() {}
@@ -26,4 +28,9 @@ public final class TensorRtOptions {
                                     + "where the GPU has them; other formats on the CPU) and resize and normalize "
                                     + "them with a CUDA kernel, instead of decoding and preprocessing on the task "
                                     + "threads and copying floats, four times the bytes of the decoded image.");
+
+    /** Every option above: what the engine declares, and so all that the inference builder accepts for it. */
+    public static Set<ConfigOption<?>> all() {
+        return Set.of(CUDA_GRAPHS, GPU_IMAGE_DECODING);
+    }
 }

@@ -3,10 +3,12 @@ package io.flinkinference.operators.engine;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.modelstore.manifest.TensorSpec;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Opens engines of one kind. Providers are found with {@link java.util.ServiceLoader}
@@ -17,6 +19,14 @@ public interface EngineProvider {
 
     /** The name users select the engine by, e.g. {@code onnxruntime} or {@code tensorrt}. */
     String name();
+
+    /**
+     * Every option this engine reads (its options class). The inference builder refuses any other
+     * key given for this engine, so a typo is an error instead of a silently ignored setting. Keys
+     * start with {@link #name()} and a dot, which is how the builder tells engine keys apart from
+     * Flink's own in a job's configuration.
+     */
+    Set<ConfigOption<?>> options();
 
     /** Whether this engine can run artifacts of the given format. */
     boolean supports(ModelFormat format);

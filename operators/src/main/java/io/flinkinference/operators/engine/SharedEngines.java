@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Engines shared by every task slot of a TaskManager JVM, keyed by (engine, model, version,
- * device) and reference-counted: the first slot to acquire a key loads the model, the last one to
- * release it frees it. Loading a model once per JVM rather than once per slot saves memory (GPU
+ * Engines shared by every task slot of a TaskManager JVM, keyed by {@link EngineKey} (engine and
+ * its options, store, model, version, device) and reference-counted: the first slot to acquire a
+ * key loads the model, the last one to release it frees it. Loading a model once per JVM rather than once per slot saves memory (GPU
  * memory above all) and start-up time.
  *
  * <p>This is the project's one JVM-wide registry, on purpose: Flink gives operators no other place

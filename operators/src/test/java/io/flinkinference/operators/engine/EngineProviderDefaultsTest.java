@@ -25,6 +25,11 @@ class EngineProviderDefaultsTest {
         }
 
         @Override
+        public java.util.Set<org.apache.flink.configuration.ConfigOption<?>> options() {
+            return java.util.Set.of();
+        }
+
+        @Override
         public InferenceEngine open(ModelVersion model, ReadableConfig options, int device) {
             throw new UnsupportedOperationException();
         }

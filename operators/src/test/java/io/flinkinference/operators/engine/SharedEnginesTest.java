@@ -3,6 +3,7 @@ package io.flinkinference.operators.engine;
 import io.flinkinference.modelstore.manifest.TensorSpec;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,12 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SharedEnginesTest {
+    private static final URI STORE = URI.create("file:///store/");
     private final SharedEngines shared = new SharedEngines();
     private final AtomicInteger opened = new AtomicInteger();
 
     @Test
     void loadsOncePerKeyAndClosesWhenTheLastLeaseIsReleased() {
-        EngineKey key = new EngineKey("fake", "m", 1, 0);
+        EngineKey key = key("m", 1, 0);
         CountingEngine first;
         try (SharedEngines.Lease a = shared.acquire(key, this::open)) {
             try (SharedEngines.Lease b = shared.acquire(key, this::open)) {
@@ -33,17 +35,44 @@ class SharedEnginesTest {
 
     @Test
     void keepsDevicesAndVersionsApart() {
-        try (SharedEngines.Lease gpu0 = shared.acquire(new EngineKey("fake", "m", 1, 0), this::open);
-                SharedEngines.Lease gpu1 = shared.acquire(new EngineKey("fake", "m", 1, 1), this::open);
-                SharedEngines.Lease v2 = shared.acquire(new EngineKey("fake", "m", 2, 0), this::open)) {
+        try (SharedEngines.Lease gpu0 = shared.acquire(key("m", 1, 0), this::open);
+                SharedEngines.Lease gpu1 = shared.acquire(key("m", 1, 1), this::open);
+                SharedEngines.Lease v2 = shared.acquire(key("m", 2, 0), this::open)) {
             assertThat(List.of(gpu0.engine(), gpu1.engine(), v2.engine())).doesNotHaveDuplicates();
             assertThat(opened).hasValue(3);
         }
     }
 
     @Test
+    void keepsStoresAndEngineOptionsApart() {
+        EngineKey base = key("m", 1, -1);
+        EngineKey otherStore = new EngineKey("fake", URI.create("file:///other/store/"), "m", 1, Map.of(), -1);
+        EngineKey otherOptions = new EngineKey("fake", STORE, "m", 1, Map.of("fake.threads", "2"), -1);
+        try (SharedEngines.Lease a = shared.acquire(base, this::open);
+                SharedEngines.Lease b = shared.acquire(otherStore, this::open);
+                SharedEngines.Lease c = shared.acquire(otherOptions, this::open)) {
+            assertThat(List.of(a.engine(), b.engine(), c.engine())).doesNotHaveDuplicates();
+            assertThat(opened).hasValue(3);
+        }
+    }
+
+    @Test
+    void equalOptionsGivenInAnyOrderAreOneKey() {
+        Map<String, String> one = new java.util.LinkedHashMap<>();
+        one.put("fake.a", "1");
+        one.put("fake.b", "2");
+        Map<String, String> other = new java.util.LinkedHashMap<>();
+        other.put("fake.b", "2");
+        other.put("fake.a", "1");
+        try (SharedEngines.Lease a = shared.acquire(new EngineKey("fake", STORE, "m", 1, one, -1), this::open);
+                SharedEngines.Lease b = shared.acquire(new EngineKey("fake", STORE, "m", 1, other, -1), this::open)) {
+            assertThat(b.engine()).isSameAs(a.engine());
+        }
+    }
+
+    @Test
     void releasingALeaseTwiceCountsOnce() {
-        EngineKey key = new EngineKey("fake", "m", 1, 0);
+        EngineKey key = key("m", 1, 0);
         SharedEngines.Lease a = shared.acquire(key, this::open);
         SharedEngines.Lease b = shared.acquire(key, this::open);
         a.close();
@@ -52,6 +81,10 @@ class SharedEnginesTest {
         assertThat(((CountingEngine) b.engine()).closed).isFalse();
         b.close();
         assertThat(((CountingEngine) b.engine()).closed).isTrue();
+    }
+
+    private static EngineKey key(String model, int version, int device) {
+        return new EngineKey("fake", STORE, model, version, Map.of(), device);
     }
 
     private InferenceEngine open() {
