@@ -5,7 +5,7 @@ import io.flinkinference.tools.setup.TensorRtCommand;
 import io.flinkinference.engine.tensorrt.plan.TensorRtPlanBuilder;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
-import io.flinkinference.operators.engine.EncodedImages;
+import io.flinkinference.operators.batching.EncodedImageBatchifier;
 import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
@@ -133,12 +133,11 @@ final class TensorRtCheck {
         ImagePreprocessor cpu = new ImagePreprocessor(model.manifest().preprocessing());
         int correct = 0;
         int agree = 0;
-        List<Map<String, Tensor>> records = new ArrayList<>();
         for (int start = 0; start < samples.size(); start += 32) {
             List<TextLineImages.Sample> chunk = samples.subList(start, start + 32);
-            List<Map<String, Tensor>> encoded = chunk.stream().map(sample -> EncodedImages.record(sample.png())).toList();
-            records.addAll(encoded);
-            Map<String, Tensor> outputs = context.infer(EncodedImages.stack(encoded, chunk.size()));
+            List<byte[]> encoded = chunk.stream().map(TextLineImages.Sample::png).toList();
+            // stacked as the batcher does, into the context's pinned staging memory that nvJPEG reads
+            Map<String, Tensor> outputs = context.infer(EncodedImageBatchifier.INSTANCE.stack(encoded, chunk.size(), context));
             FloatBuffer gpu = outputs.get(output).floats();
             FloatBuffer onnx = reference.infer(Map.of(model.manifest().inputs().get(0).name(),
                     cpu.batch(chunk.stream().map(TextLineImages.Sample::image).toList()))).get(output).floats();
@@ -151,7 +150,8 @@ final class TensorRtCheck {
         report.check("TensorRT on GPU-decoded PNGs vs the rendered truth and ONNX Runtime", agree >= 0.99 * samples.size(),
                 String.format("accuracy %d/%d, top-1 agreement with ONNX Runtime on the CPU path %d/%d (the GPU resize "
                         + "differs slightly from Java2D's)", correct, samples.size(), agree, samples.size()));
-        Map<String, Tensor> batch = EncodedImages.stack(records.subList(0, 32), 32);
+        Map<String, Tensor> batch = EncodedImageBatchifier.INSTANCE.stack(
+                samples.subList(0, 32).stream().map(TextLineImages.Sample::png).toList(), 32, context);
         double seconds = MemoryCheck.median(5, () -> MemoryCheck.timeSeconds(() -> {
             for (int i = 0; i < 20; i++) {
                 context.infer(batch);
