@@ -126,24 +126,26 @@ class DynamicBatcherTest {
         CountDownLatch release = new CountDownLatch(1);
         try (DynamicBatcher batcher = new DynamicBatcher("t", new DoublingEngine(BatchRange.ANY), oneInFlight,
                 BatchListener.NONE, clock)) {
-            // The callback is attached before the clock lets the batch run, so it runs on the batcher's thread.
-            CompletableFuture<BatchRow> first = batcher.submit(input(1));
-            CompletableFuture<Void> postprocessing = first.thenRun(() -> {
-                blocked.countDown();
-                awaitQuietly(release);
-            });
-            clock.advance(Duration.ofSeconds(1));
-            assertThat(blocked.await(5, TimeUnit.SECONDS)).as("the first record's postprocessing runs").isTrue();
+            try {
+                // The callback is attached before the clock lets the batch run, so it runs on the batcher's thread.
+                CompletableFuture<BatchRow> first = batcher.submit(input(1));
+                CompletableFuture<Void> postprocessing = first.thenRun(() -> {
+                    blocked.countDown();
+                    awaitQuietly(release);
+                });
+                clock.advance(Duration.ofSeconds(1));
+                assertThat(blocked.await(5, TimeUnit.SECONDS)).as("the first record's postprocessing runs").isTrue();
 
-            CompletableFuture<BatchRow> second = batcher.submit(input(2));
-            clock.advance(Duration.ofSeconds(1));
+                CompletableFuture<BatchRow> second = batcher.submit(input(2));
+                clock.advance(Duration.ofSeconds(1));
 
-            assertThat(second.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
-            assertThat(postprocessing).isNotDone();
-            release.countDown();
-            postprocessing.get(5, TimeUnit.SECONDS);
-        } finally {
-            release.countDown();
+                assertThat(second.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
+                assertThat(postprocessing).isNotDone();
+                release.countDown();
+                postprocessing.get(5, TimeUnit.SECONDS);
+            } finally {
+                release.countDown(); // before closing, which waits for the batcher's threads
+            }
         }
     }
 
