@@ -23,7 +23,11 @@ public interface ExecutionContext extends AutoCloseable {
         return Tensor.allocate(dtype, shape);
     }
 
-    /** Runs one batch; see {@link InferenceEngine#infer}. */
+    /**
+     * Runs one batch; see {@link InferenceEngine#infer}. The outputs are the caller's and must stay
+     * valid after this context runs its next batch: the batcher gives the context back before the
+     * batch's records are postprocessed from them.
+     */
     Map<String, Tensor> infer(Map<String, Tensor> inputs);
 
     @Override
