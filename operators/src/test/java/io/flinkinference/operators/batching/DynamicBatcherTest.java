@@ -51,9 +51,12 @@ class DynamicBatcherTest {
     @Test
     void padsSmallBatchesUpToTheEnginesMinimum() throws Exception {
         DoublingEngine engine = new DoublingEngine(new BatchRange(4, 8));
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), BatchListener.NONE)) {
+        ManualBatchClock clock = new ManualBatchClock();
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1),
+                BatchListener.NONE, clock)) {
             CompletableFuture<BatchRow> a = batcher.submit(input(1));
             CompletableFuture<BatchRow> b = batcher.submit(input(2));
+            clock.advance(Duration.ofMillis(200));
             assertThat(a.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(2f, 4f);
             assertThat(b.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
             assertThat(a.get().batchSize()).isEqualTo(2);
@@ -86,9 +89,12 @@ class DynamicBatcherTest {
     @Test
     void stacksIntoTheContextsStagingMemoryAndZeroesItsPaddingRows() throws Exception {
         StagingEngine engine = new StagingEngine();
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), BatchListener.NONE)) {
+        ManualBatchClock clock = new ManualBatchClock();
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1),
+                BatchListener.NONE, clock)) {
             CompletableFuture<BatchRow> a = batcher.submit(input(1));
             CompletableFuture<BatchRow> b = batcher.submit(input(2));
+            clock.advance(Duration.ofMillis(200));
             assertThat(a.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(2f, 4f);
             assertThat(b.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
         }
