@@ -6,6 +6,7 @@ import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.BatchRange;
 import io.flinkinference.operators.engine.EncodedImages;
+import io.flinkinference.operators.engine.EngineCapability;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
@@ -18,6 +19,7 @@ import org.apache.flink.configuration.ReadableConfig;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -74,8 +76,8 @@ public final class CpuImageDecodingEngineProvider implements EngineProvider {
         }
 
         @Override
-        public boolean decodesImages() {
-            return true;
+        public Set<EngineCapability> capabilities() {
+            return Set.of(EngineCapability.DECODES_IMAGES);
         }
 
         @Override
@@ -85,13 +87,13 @@ public final class CpuImageDecodingEngineProvider implements EngineProvider {
 
         @Override
         public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
-            List<byte[]> images = EncodedImages.unstack(inputs);
-            BATCH_ROWS.add(images.size());
-            Tensor batch = Tensor.allocate(DataType.FLOAT32, preprocessor.inputShape(images.size()));
+            EncodedImages.Batch images = EncodedImages.read(inputs);
+            BATCH_ROWS.add(images.rows());
+            Tensor batch = Tensor.allocate(DataType.FLOAT32, preprocessor.inputShape(images.rows()));
             FloatBuffer values = batch.floats();
             Set<Integer> failed = new HashSet<>();
-            for (int row = 0; row < images.size(); row++) {
-                BufferedImage image = read(images.get(row));
+            for (int row = 0; row < images.rows(); row++) {
+                BufferedImage image = read(images.image(row));
                 if (image == null) {
                     failed.add(row);
                 } else {
@@ -99,11 +101,13 @@ public final class CpuImageDecodingEngineProvider implements EngineProvider {
                 }
             }
             Map<String, Tensor> outputs = new LinkedHashMap<>(onnx.infer(Map.of(onnx.inputs().get(0).name(), batch)));
-            outputs.put(EncodedImages.UNDECODABLE, EncodedImages.undecodable(images.size(), failed));
+            outputs.put(EncodedImages.UNDECODABLE, EncodedImages.undecodable(images.rows(), failed));
             return outputs;
         }
 
-        private static BufferedImage read(byte[] bytes) {
+        private static BufferedImage read(ByteBuffer image) {
+            byte[] bytes = new byte[image.remaining()]; // ImageIO reads streams; this test engine copies
+            image.get(bytes);
             try {
                 return bytes.length == 0 ? null : ImageIO.read(new ByteArrayInputStream(bytes));
             } catch (java.io.IOException | RuntimeException e) {

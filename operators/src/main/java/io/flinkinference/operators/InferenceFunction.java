@@ -2,6 +2,8 @@ package io.flinkinference.operators;
 
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.operators.batching.BatchClock;
+import io.flinkinference.operators.batching.BatchInput;
 import io.flinkinference.operators.batching.BatchingConfig;
 import io.flinkinference.operators.batching.DynamicBatcher;
 import io.flinkinference.operators.engine.DeviceAssignment;
@@ -10,7 +12,6 @@ import io.flinkinference.operators.engine.EngineKey;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.Engines;
 import io.flinkinference.operators.engine.SharedEngines;
-import io.flinkinference.operators.engine.Tensor;
 import io.flinkinference.operators.metrics.InferenceMetrics;
 import io.flinkinference.operators.translate.BadInputException;
 import io.flinkinference.operators.translate.InferenceTranslator;
@@ -27,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
@@ -54,6 +54,8 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
     private final InferenceTranslator<IN, OUT> translator;
 
     private transient DeviceAssignment.Claim deviceClaim;
+    /** Null in jobs (the system clock); set by harness tests, which run the function unserialized, to move time themselves. */
+    private transient BatchClock clock;
     private transient SharedEngines.Lease lease;
     private transient DynamicBatcher batcher;
     private transient InferenceMetrics metrics;
@@ -83,7 +85,8 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
         try {
             translator.open(version, lease.engine());
             metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup().addGroup("inference"));
-            batcher = new DynamicBatcher(key.toString(), lease.engine(), batching, metrics);
+            batcher = new DynamicBatcher(key.toString(), lease.engine(), batching, metrics,
+                    clock == null ? BatchClock.SYSTEM : clock);
         } catch (Exception | Error e) {
             lease.close();
             lease = null;
@@ -95,14 +98,14 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
 
     @Override
     public void asyncInvoke(IN input, ResultFuture<Either<InferenceFailure, OUT>> result) {
-        Map<String, Tensor> tensors;
+        BatchInput<?> batchInput;
         try {
-            tensors = translator.preprocess(input);
+            batchInput = translator.preprocess(input);
         } catch (BadInputException e) {
             fail(input, e.stage(), e, result);
             return;
         }
-        batcher.submit(tensors).whenComplete((row, error) -> {
+        batcher.submit(batchInput).whenComplete((row, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 result.completeExceptionally(cause instanceof EngineException ? cause
@@ -117,6 +120,12 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
                 result.completeExceptionally(e);
             }
         });
+    }
+
+    /** For tests: the clock the batcher cuts by, instead of the system's; set before {@code open}. */
+    InferenceFunction<IN, OUT> useClock(BatchClock testClock) {
+        this.clock = testClock;
+        return this;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.Preprocessing;
 import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.BatchRange;
+import io.flinkinference.operators.engine.EngineCapability;
 import io.flinkinference.operators.engine.EngineException;
 import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.InferenceEngine;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -109,7 +111,7 @@ public final class TensorRtEngine implements InferenceEngine {
 
     /**
      * @param gpuImages the model's preprocessing, to take encoded images and decode and preprocess
-     *     them on the GPU ({@link #decodesImages()}); null to take float inputs only
+     *     them on the GPU ({@link EngineCapability#DECODES_IMAGES}); null to take float inputs only
      */
     public static TensorRtEngine load(ModelVersion plan, int device, boolean cudaGraphs, Preprocessing gpuImages) {
         String version = TensorRtLibrary.load();
@@ -209,8 +211,8 @@ public final class TensorRtEngine implements InferenceEngine {
     }
 
     @Override
-    public boolean decodesImages() {
-        return gpuImages != null;
+    public Set<EngineCapability> capabilities() {
+        return gpuImages != null ? Set.of(EngineCapability.DECODES_IMAGES) : Set.of();
     }
 
     @Override

@@ -3,9 +3,11 @@ package io.flinkinference.engine.tensorrt;
 import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.Preprocessing;
 import io.flinkinference.operators.engine.EncodedImages;
+import io.flinkinference.operators.engine.EngineCapability;
 import io.flinkinference.operators.engine.EngineException;
 import io.flinkinference.operators.engine.InvalidInputException;
 import io.flinkinference.operators.engine.ExecutionContext;
+import io.flinkinference.operators.engine.StagingBuffers;
 import io.flinkinference.operators.engine.Tensor;
 import io.flinkinference.operators.engine.TensorValidator;
 import io.flinkinference.engine.tensorrt.gpu.Cuda;
@@ -14,6 +16,7 @@ import io.flinkinference.engine.tensorrt.gpu.DeviceMemory;
 import io.flinkinference.engine.tensorrt.gpu.GpuImagePipeline;
 import io.flinkinference.engine.tensorrt.gpu.PinnedMemory;
 import io.flinkinference.engine.tensorrt.gpu.jpeg.NvJpegDecoder;
+import io.flinkinference.engine.tensorrt.gpu.jpeg.PinnedImages;
 import io.flinkinference.engine.tensorrt.TensorRtEngine.IoTensor;
 import org.apache.flink.util.IOUtils;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
@@ -43,6 +46,13 @@ final class TensorRtExecutionContext implements ExecutionContext {
     private final Map<String, PinnedMemory> host = new LinkedHashMap<>();
     /** Inputs handed out by {@link #allocateInput}: already in pinned memory, so infer copies nothing on the host. */
     private final Map<String, Tensor> staged = new LinkedHashMap<>();
+    /**
+     * Encoded images of a batch, written here by the batcher and read here by nvJPEG: pinned, and
+     * grown to the largest batch seen, since their total length varies from batch to batch.
+     */
+    private PinnedMemory encodedImages;
+    /** Other inputs that have no plan buffer (the images' offsets, which only Java reads). */
+    private final StagingBuffers hostOnly = new StagingBuffers();
     private final IExecutionContext context;
     private final CudaStream stream;
     private final CudaGraphs graphs;
@@ -84,14 +94,29 @@ final class TensorRtExecutionContext implements ExecutionContext {
 
     @Override
     public Tensor allocateInput(String name, DataType dtype, long[] shape) {
-        PinnedMemory pinned = host.get(name);
         long bytes = Tensor.elementCount(shape) * dtype.byteSize();
+        PinnedMemory pinned = name.equals(EncodedImages.BYTES) ? encodedImages(bytes) : host.get(name);
         if (pinned == null || bytes > pinned.bytes()) {
-            return ExecutionContext.super.allocateInput(name, dtype, shape);
+            return hostOnly.tensor(name, dtype, shape);
         }
         Tensor tensor = Tensor.wrap(dtype, shape, pinned.buffer().slice(0, (int) bytes));
         staged.put(name, tensor);
         return tensor;
+    }
+
+    /** The pinned block for encoded images, grown to hold {@code bytes}; no copy may still read the old one. */
+    private PinnedMemory encodedImages(long bytes) {
+        if (encodedImages == null || encodedImages.bytes() < bytes) {
+            long grown = Math.max(bytes, encodedImages == null ? 0 : encodedImages.bytes() * 3 / 2);
+            if (encodedImages != null) {
+                Cuda.use(engine.device());
+                stream.complete(); // a failed batch may have left work on the stream that reads it
+                resources.remove(encodedImages);
+                encodedImages.close();
+            }
+            encodedImages = keep(PinnedMemory.allocate(grown));
+        }
+        return encodedImages;
     }
 
     @Override
@@ -123,11 +148,11 @@ final class TensorRtExecutionContext implements ExecutionContext {
      * flagged in {@link EncodedImages#UNDECODABLE} rather than failing the batch.
      */
     private Map<String, Tensor> inferEncoded(Map<String, Tensor> inputs) {
-        if (!engine.decodesImages()) {
+        if (!engine.capabilities().contains(EngineCapability.DECODES_IMAGES)) {
             throw new InvalidInputException(engine.model() + " takes float input here, not encoded images");
         }
-        List<byte[]> images = EncodedImages.unstack(inputs);
-        int rows = images.size();
+        EncodedImages.Batch batch = EncodedImages.read(inputs);
+        int rows = batch.rows();
         if (!engine.batchRange().contains(rows)) {
             throw new InvalidInputException("A batch of " + rows + " images is outside " + engine.model() + "'s batch range "
                     + engine.batchRange());
@@ -137,7 +162,7 @@ final class TensorRtExecutionContext implements ExecutionContext {
             pipeline = keep(new GpuImagePipeline(engine.device(), engine.gpuImages(), NvJpegDecoder.Backend.HARDWARE));
         }
         IoTensor input = engine.ioTensors().stream().filter(IoTensor::input).findFirst().orElseThrow();
-        Map<Integer, String> failures = pipeline.processInto(images, stream, device.get(input.name()).address());
+        Map<Integer, String> failures = pipeline.processInto(pinned(batch), stream, device.get(input.name()).address());
         Preprocessing spec = engine.gpuImages();
         setInputShape(input.name(), spec.layout() == Preprocessing.Layout.NCHW
                 ? new long[] {rows, spec.channels(), spec.height(), spec.width()}
@@ -145,6 +170,19 @@ final class TensorRtExecutionContext implements ExecutionContext {
         Map<String, Tensor> outputs = runAndCollect(rows);
         outputs.put(EncodedImages.UNDECODABLE, EncodedImages.undecodable(rows, failures.keySet()));
         return outputs;
+    }
+
+    /**
+     * The batch's images where nvJPEG reads them: in place when the batcher stacked them into this
+     * context's pinned block, which is the rule; copied there once for callers that built the batch
+     * in memory of their own.
+     */
+    private PinnedImages pinned(EncodedImages.Batch batch) {
+        Tensor bytes = batch.bytes();
+        if (bytes != staged.get(EncodedImages.BYTES)) {
+            allocateInput(EncodedImages.BYTES, DataType.UINT8, bytes.shape()).buffer().put(bytes.buffer());
+        }
+        return new PinnedImages(encodedImages, batch.offsets());
     }
 
     private void setInputShape(String name, long[] shape) {

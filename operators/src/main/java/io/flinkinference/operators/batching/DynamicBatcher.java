@@ -1,20 +1,17 @@
 package io.flinkinference.operators.batching;
 
-import io.flinkinference.operators.engine.EncodedImages;
 import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -27,13 +24,17 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Forms batches from single records, Triton's way (see {@link BatchingConfig}), and runs them on an
- * engine with at most {@code maxInflightBatches} at a time.
+ * engine with at most {@code maxInflightBatches} at a time. It only queues, cuts, runs and
+ * completes: which records may share a batch and how they are stacked is their
+ * {@link Batchifier}'s business.
  *
- * <p>Records are queued in buckets by input shape, so a batch never mixes shapes (a dynamic-width
- * text line of 96 pixels never meets one of 192). One dispatcher thread decides when to cut; cutting
- * waits while all in-flight slots are busy, which lets batches grow exactly when the engine is the
- * bottleneck. Batches run on a pool of {@code maxInflightBatches} threads, each with its own
- * {@link ExecutionContext}. Batches smaller than the engine's minimum batch are padded with zeros.
+ * <p>Records are queued in buckets (batchifier and bucket key), so a batch never mixes shapes. One
+ * dispatcher thread decides when to cut, by the {@link BatchClock}; cutting waits while all
+ * in-flight slots are busy, which lets batches grow exactly when the engine is the bottleneck.
+ * Each running batch holds a slot and one of {@code maxInflightBatches} {@link ExecutionContext}s,
+ * and gives both back before its records' futures complete: completing runs the callers'
+ * postprocessing, which must never keep the next batch from the engine. Batches smaller than the
+ * engine's minimum batch are padded.
  */
 public final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
@@ -41,16 +42,26 @@ public final class DynamicBatcher implements AutoCloseable {
     private final InferenceEngine engine;
     private final BatchingConfig config;
     private final BatchListener listener;
+    private final BatchClock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Map<ShapeKey, ArrayDeque<Pending>> buckets = new LinkedHashMap<>();
+    private final Map<BatchInput.Bucket, ArrayDeque<Pending>> buckets = new LinkedHashMap<>();
     private final BlockingQueue<ExecutionContext> contexts;
+    /**
+     * Runs batches and then their records' completions. Not bounded by the in-flight limit (the
+     * slot count is): a thread still completing a batch must not hold up the next one.
+     */
     private final ExecutorService workers;
+    private final AutoCloseable clockRegistration;
     private final Thread dispatcher;
     private int inflight;
     private boolean closed;
 
     public DynamicBatcher(String name, InferenceEngine engine, BatchingConfig config, BatchListener listener) {
+        this(name, engine, config, listener, BatchClock.SYSTEM);
+    }
+
+    public DynamicBatcher(String name, InferenceEngine engine, BatchingConfig config, BatchListener listener, BatchClock clock) {
         if (config.maxBatchSize() > engine.batchRange().max()) {
             throw new IllegalArgumentException(
                     "max batch size " + config.maxBatchSize() + " is more than " + engine.engineName()
@@ -59,33 +70,37 @@ public final class DynamicBatcher implements AutoCloseable {
         this.engine = engine;
         this.config = config;
         this.listener = listener;
+        this.clock = clock;
         this.contexts = new ArrayBlockingQueue<>(config.maxInflightBatches());
         for (int i = 0; i < config.maxInflightBatches(); i++) {
             contexts.add(engine.newContext());
         }
         AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(config.maxInflightBatches(), runnable -> {
+        this.workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "inference-" + name + "-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
+        this.clockRegistration = clock.onAdvance(this::wake);
         this.dispatcher = new Thread(this::dispatchLoop, "batcher-" + name);
         this.dispatcher.setDaemon(true);
         this.dispatcher.start();
     }
 
     /**
-     * Queues one record (every input with batch dimension 1) and returns its row of the batch
-     * outputs once its batch has run. The future fails with the engine's exception if the batch fails.
+     * Queues one record and returns its row of the batch outputs once its batch has run. The
+     * future fails with the engine's exception if the batch fails. It completes on a batcher
+     * thread, after the batch has given its engine context and in-flight slot back.
      */
-    public CompletableFuture<BatchRow> submit(Map<String, Tensor> inputs) {
-        Pending pending = new Pending(inputs, new CompletableFuture<>(), System.nanoTime());
+    public CompletableFuture<BatchRow> submit(BatchInput<?> input) {
+        Pending pending = new Pending(input, new CompletableFuture<>(), clock.nanoTime());
+        BatchInput.Bucket bucket = input.bucket();
         lock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("The batcher is closed");
             }
-            buckets.computeIfAbsent(ShapeKey.of(inputs), k -> new ArrayDeque<>()).add(pending);
+            buckets.computeIfAbsent(bucket, k -> new ArrayDeque<>()).add(pending);
             changed.signal();
         } finally {
             lock.unlock();
@@ -103,6 +118,15 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
+    private void wake() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void dispatchLoop() {
         lock.lock();
         try {
@@ -111,7 +135,7 @@ public final class DynamicBatcher implements AutoCloseable {
                     changed.await();
                     continue;
                 }
-                long now = System.nanoTime();
+                long now = clock.nanoTime();
                 ArrayDeque<Pending> due = null;
                 int cut = 0;
                 long waitNanos = Long.MAX_VALUE;
@@ -141,7 +165,7 @@ public final class DynamicBatcher implements AutoCloseable {
                 } else if (waitNanos == Long.MAX_VALUE) {
                     changed.await();
                 } else {
-                    changed.awaitNanos(Math.max(waitNanos, 1));
+                    clock.await(changed, Math.max(waitNanos, 1));
                 }
             }
         } catch (InterruptedException e) {
@@ -151,7 +175,11 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
+    /** Runs a batch, gives its context and slot back, and only then completes its records. */
     private void run(List<Pending> batch, long cutNanos) {
+        Map<String, Tensor> outputs = null;
+        long inferenceNanos = 0;
+        Throwable failure = null;
         ExecutionContext context = null;
         try {
             context = contexts.take();
@@ -160,60 +188,42 @@ public final class DynamicBatcher implements AutoCloseable {
                 listener.recordQueued(cutNanos - pending.enqueuedNanos);
             }
             int rows = Math.max(size, engine.batchRange().min());
-            Map<String, Tensor> inputs;
-            if (EncodedImages.in(batch.get(0).inputs)) {
-                inputs = EncodedImages.stack(batch.stream().map(Pending::inputs).toList(), rows);
-            } else {
-                inputs = size == 1 && engine.batchRange().contains(1) ? batch.get(0).inputs : stack(batch, rows, context);
-            }
-            long start = System.nanoTime();
-            Map<String, Tensor> outputs = context.infer(inputs);
-            long inferenceNanos = System.nanoTime() - start;
+            Map<String, Tensor> inputs = batch.get(0).input.stackWith(batch.stream().<BatchInput<?>>map(Pending::input).toList(),
+                    rows, context);
+            long start = clock.nanoTime();
+            outputs = context.infer(inputs);
+            inferenceNanos = clock.nanoTime() - start;
             listener.batchCompleted(size, inferenceNanos);
-            for (int row = 0; row < size; row++) {
-                Pending pending = batch.get(row);
-                pending.future.complete(new BatchRow(outputs, row, size, cutNanos - pending.enqueuedNanos, inferenceNanos));
-            }
         } catch (Throwable t) {
             if (t instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             LOG.debug("A batch of {} failed", batch.size(), t);
-            batch.forEach(p -> p.future.completeExceptionally(t));
+            failure = t;
         } finally {
-            if (context != null) {
-                contexts.add(context);
-            }
-            lock.lock();
-            try {
-                inflight--;
-                changed.signal();
-            } finally {
-                lock.unlock();
+            release(context);
+        }
+        for (int row = 0; row < batch.size(); row++) {
+            Pending pending = batch.get(row);
+            if (failure != null) {
+                pending.future.completeExceptionally(failure);
+            } else {
+                pending.future.complete(new BatchRow(outputs, row, batch.size(), cutNanos - pending.enqueuedNanos, inferenceNanos));
             }
         }
     }
 
-    /**
-     * Copies the records' rows into one tensor per input (in the context's staging memory, where it
-     * has some), padding with zero rows up to {@code rows}.
-     */
-    private static Map<String, Tensor> stack(List<Pending> batch, int rows, ExecutionContext context) {
-        Map<String, Tensor> stacked = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> first : batch.get(0).inputs.entrySet()) {
-            long[] shape = first.getValue().shape();
-            shape[0] = rows;
-            Tensor tensor = context.allocateInput(first.getKey(), first.getValue().dtype(), shape);
-            ByteBuffer target = tensor.buffer();
-            for (Pending pending : batch) {
-                target.put(pending.inputs.get(first.getKey()).buffer());
-            }
-            if (target.hasRemaining()) {
-                target.put(new byte[target.remaining()]); // padding rows; staging memory may hold an earlier batch
-            }
-            stacked.put(first.getKey(), tensor);
+    private void release(ExecutionContext context) {
+        if (context != null) {
+            contexts.add(context);
         }
-        return stacked;
+        lock.lock();
+        try {
+            inflight--;
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -228,6 +238,11 @@ public final class DynamicBatcher implements AutoCloseable {
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+        try {
+            clockRegistration.close();
+        } catch (Exception e) {
+            LOG.debug("Unregistering from {} failed", clock, e);
         }
         dispatcher.interrupt();
         workers.shutdown();
@@ -246,28 +261,5 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    private record Pending(Map<String, Tensor> inputs, CompletableFuture<BatchRow> future, long enqueuedNanos) {}
-
-    /**
-     * The shapes of a record's inputs without the batch dimension: records batch only with equals.
-     * Encoded images batch whatever their lengths ({@link EncodedImages}).
-     */
-    private record ShapeKey(Map<String, List<Long>> shapes) {
-        static ShapeKey of(Map<String, Tensor> inputs) {
-            Map<String, List<Long>> shapes = new TreeMap<>();
-            inputs.forEach((name, tensor) -> {
-                if (name.equals(EncodedImages.BYTES)) {
-                    shapes.put(name, List.of());
-                    return;
-                }
-                long[] shape = tensor.shape();
-                List<Long> rest = new ArrayList<>(shape.length);
-                for (int i = 1; i < shape.length; i++) {
-                    rest.add(shape[i]);
-                }
-                shapes.put(name, rest);
-            });
-            return new ShapeKey(shapes);
-        }
-    }
+    private record Pending(BatchInput<?> input, CompletableFuture<BatchRow> future, long enqueuedNanos) {}
 }

@@ -3,84 +3,62 @@ package io.flinkinference.operators.engine;
 import io.flinkinference.modelstore.manifest.DataType;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How encoded images (JPEG, PNG, ...) travel to an engine that decodes and preprocesses them
- * itself ({@link InferenceEngine#decodesImages()}), as bytes rather than floats.
+ * itself ({@link EngineCapability#DECODES_IMAGES}), as bytes rather than floats.
  *
- * <p>Images differ in length, so they do not stack like tensors. A record carries its image as
- * {@link #BYTES}, uint8 of shape [1, length]; a batch carries all of them back to back in
- * {@link #BYTES}, uint8 [1, total], with each row's length in {@link #LENGTHS}, int64 [rows]. A
- * padding row has length 0. The engine adds {@link #UNDECODABLE}, uint8 [rows], to its outputs:
- * 1 for an image that could not be decoded, whose other outputs are meaningless.
+ * <p>Images differ in length, so they do not stack like tensors. A batch carries all of them back
+ * to back in {@link #BYTES}, uint8 [1, total], and where each starts in {@link #OFFSETS}, int64
+ * [rows + 1]: row {@code i} is bytes {@code [offsets[i], offsets[i + 1])}, so a padding row is
+ * empty. The batcher writes both into the execution context's staging memory
+ * ({@code EncodedImageBatchifier}), and the engine reads the images there, in place
+ * ({@link #read}). The engine adds {@link #UNDECODABLE}, uint8 [rows], to its outputs: 1 for an
+ * image that could not be decoded, whose other outputs are meaningless.
  */
 public final class EncodedImages {
     public static final String BYTES = "encoded_images";
-    public static final String LENGTHS = "encoded_images.lengths";
+    public static final String OFFSETS = "encoded_images.offsets";
     public static final String UNDECODABLE = "encoded_images.undecodable";
 
     private EncodedImages() {}
 
-    /** One record's input. */
-    public static Map<String, Tensor> record(byte[] image) {
-        Tensor bytes = Tensor.allocate(DataType.UINT8, 1, image.length);
-        bytes.buffer().put(image);
-        return Map.of(BYTES, bytes);
-    }
-
-    /** Whether a record's or batch's inputs are encoded images. */
+    /** Whether a batch's inputs are encoded images. */
     public static boolean in(Map<String, Tensor> inputs) {
         return inputs.containsKey(BYTES);
     }
 
-    /** The batch input of {@code records}, padded with empty rows up to {@code rows}. */
-    public static Map<String, Tensor> stack(List<Map<String, Tensor>> records, int rows) {
-        long total = 0;
-        for (Map<String, Tensor> record : records) {
-            total += record.get(BYTES).elementCount();
+    /**
+     * The images of a batch, checked: offsets that start at 0, never decrease and end within the bytes.
+     *
+     * @throws InvalidInputException when the batch is not one of encoded images or its offsets do not add up
+     */
+    public static Batch read(Map<String, Tensor> inputs) {
+        Tensor bytes = inputs.get(BYTES);
+        Tensor offsets = inputs.get(OFFSETS);
+        if (bytes == null || bytes.dtype() != DataType.UINT8 || bytes.rank() != 2 || bytes.dim(0) != 1) {
+            throw new InvalidInputException("A batch of encoded images needs '" + BYTES + "', uint8 [1, total]");
         }
-        Tensor bytes = Tensor.allocate(DataType.UINT8, 1, total);
-        Tensor lengths = Tensor.allocate(DataType.INT64, rows);
-        ByteBuffer out = bytes.buffer();
-        for (int row = 0; row < records.size(); row++) {
-            Tensor image = records.get(row).get(BYTES);
-            out.put(image.buffer());
-            lengths.buffer().putLong(row * Long.BYTES, image.elementCount());
+        if (offsets == null || offsets.dtype() != DataType.INT64 || offsets.rank() != 1 || offsets.dim(0) < 1) {
+            throw new InvalidInputException("A batch of encoded images needs '" + OFFSETS + "', int64 [rows + 1]");
         }
-        Map<String, Tensor> batch = new LinkedHashMap<>();
-        batch.put(BYTES, bytes);
-        batch.put(LENGTHS, lengths);
-        return batch;
-    }
-
-    /** The images of a batch, in row order; padding rows are empty arrays. */
-    public static List<byte[]> unstack(Map<String, Tensor> batch) {
-        Tensor lengths = batch.get(LENGTHS);
-        if (lengths == null || lengths.dtype() != DataType.INT64 || lengths.rank() != 1) {
-            throw new InvalidInputException("A batch of encoded images needs '" + LENGTHS + "', int64 [rows]");
-        }
-        ByteBuffer bytes = batch.get(BYTES).buffer();
-        ByteBuffer sizes = lengths.buffer();
-        List<byte[]> images = new ArrayList<>((int) lengths.dim(0));
-        for (int row = 0; row < lengths.dim(0); row++) {
-            long length = sizes.getLong(row * Long.BYTES);
-            if (length < 0 || length > bytes.remaining()) {
-                throw new InvalidInputException("Row " + row + " of the encoded images claims " + length + " bytes; "
-                        + bytes.remaining() + " are left");
+        long[] starts = new long[(int) offsets.dim(0)];
+        offsets.buffer().asLongBuffer().get(starts);
+        long total = bytes.dim(1);
+        for (int i = 0; i < starts.length; i++) {
+            long previous = i == 0 ? 0 : starts[i - 1];
+            if ((i == 0 && starts[0] != 0) || starts[i] < previous || starts[i] > total) {
+                throw new InvalidInputException("Offset " + i + " of the encoded images is " + starts[i] + "; offsets must start "
+                        + "at 0, never decrease and end within the " + total + " bytes");
             }
-            byte[] image = new byte[(int) length];
-            bytes.get(image);
-            images.add(image);
         }
-        return images;
+        return new Batch(bytes, starts);
     }
 
     /** The {@link #UNDECODABLE} output for {@code rows} rows, 1 where {@code failed} says so. */
-    public static Tensor undecodable(int rows, java.util.Set<Integer> failed) {
+    public static Tensor undecodable(int rows, Set<Integer> failed) {
         Tensor flags = Tensor.allocate(DataType.UINT8, rows);
         for (int row : failed) {
             if (row < rows) {
@@ -88,5 +66,30 @@ public final class EncodedImages {
             }
         }
         return flags;
+    }
+
+    /**
+     * A checked batch of encoded images over the batch's own memory.
+     *
+     * @param bytes the {@link #BYTES} tensor
+     * @param offsets where each row starts, and after the last row where the bytes end
+     */
+    public record Batch(Tensor bytes, long[] offsets) {
+        public int rows() {
+            return offsets.length - 1;
+        }
+
+        public long offset(int row) {
+            return offsets[row];
+        }
+
+        public int length(int row) {
+            return (int) (offsets[row + 1] - offsets[row]);
+        }
+
+        /** Row {@code row}'s image as a view of the batch bytes, not a copy; empty for a padding row. */
+        public ByteBuffer image(int row) {
+            return bytes.buffer().slice((int) offsets[row], length(row));
+        }
     }
 }

@@ -14,14 +14,20 @@ public interface ExecutionContext extends AutoCloseable {
     /**
      * A tensor for a batch input that the caller fills completely (its contents are unspecified) and
      * then passes to {@link #infer}.
-     * Engines that copy inputs to a GPU return one backed by their pinned staging memory, so the
-     * batch is written once, where the copy engine reads it; valid until the next call on this context.
+     * Contexts return one backed by staging memory they own and reuse: pinned memory for engines
+     * that copy inputs to a GPU, so the batch is written once, where the copy engine reads it, and
+     * reused direct buffers otherwise ({@link HostStagingContext}). Valid until the next batch on
+     * this context. The default allocates a new tensor each call, for contexts without staging.
      */
     default Tensor allocateInput(String name, DataType dtype, long[] shape) {
         return Tensor.allocate(dtype, shape);
     }
 
-    /** Runs one batch; see {@link InferenceEngine#infer}. */
+    /**
+     * Runs one batch; see {@link InferenceEngine#infer}. The outputs are the caller's and must stay
+     * valid after this context runs its next batch: the batcher gives the context back before the
+     * batch's records are postprocessed from them.
+     */
     Map<String, Tensor> infer(Map<String, Tensor> inputs);
 
     @Override

@@ -4,6 +4,7 @@ import io.flinkinference.modelstore.manifest.TensorSpec;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A loaded model that runs batches of named tensors. Engines are opened by an {@link EngineProvider}
@@ -26,13 +27,9 @@ public interface InferenceEngine extends AutoCloseable {
     /** Outputs the model declares; dynamic dimensions are -1. */
     List<TensorSpec> outputs();
 
-    /**
-     * Whether this engine takes encoded images (JPEG, PNG, ...) and decodes and preprocesses them
-     * itself, as the manifest's preprocessing says: TensorRT does both on the GPU, so that only the
-     * encoded bytes cross PCIe. Such an engine's batches follow {@link EncodedImages}.
-     */
-    default boolean decodesImages() {
-        return false;
+    /** What this engine can do beyond running tensors; none by default. */
+    default Set<EngineCapability> capabilities() {
+        return Set.of();
     }
 
     /** Batch sizes this engine accepts along the first dimension of every input. */
@@ -48,19 +45,11 @@ public interface InferenceEngine extends AutoCloseable {
 
     /**
      * A context for one caller (one in-flight batch). Engines whose runtime is thread-safe as a
-     * whole, like ONNX Runtime, return a view of themselves; TensorRT returns a new execution
-     * context with its own CUDA stream.
+     * whole, like ONNX Runtime, return a view of themselves that only owns reusable staging memory
+     * ({@link HostStagingContext}); TensorRT returns a new execution context with its own CUDA stream.
      */
     default ExecutionContext newContext() {
-        return new ExecutionContext() {
-            @Override
-            public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
-                return InferenceEngine.this.infer(inputs);
-            }
-
-            @Override
-            public void close() {}
-        };
+        return new HostStagingContext(this);
     }
 
     /** Frees every native resource. Called once, by {@link SharedEngines} when the last user leaves. */

@@ -1,5 +1,6 @@
 package io.flinkinference.operators.image;
 
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -14,27 +15,37 @@ public record JpegHeader(int frameType, int height, int width, int components) {
 
     /** The header, or empty when the bytes are not a JPEG or end before a frame header. */
     public static Optional<JpegHeader> read(byte[] bytes) {
-        if (bytes.length < 4 || (bytes[0] & 0xff) != 0xFF || (bytes[1] & 0xff) != SOI) {
+        return read(ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * The header of the image in {@code bytes} from its position to its limit, read in place (for
+     * images in staging memory); the buffer's position is left as it is.
+     */
+    public static Optional<JpegHeader> read(ByteBuffer image) {
+        ByteBuffer bytes = image.slice();
+        int size = bytes.limit();
+        if (size < 4 || (bytes.get(0) & 0xff) != 0xFF || (bytes.get(1) & 0xff) != SOI) {
             return Optional.empty();
         }
         int at = 2;
-        while (at + 4 <= bytes.length) {
-            if ((bytes[at] & 0xff) != 0xFF) {
+        while (at + 4 <= size) {
+            if ((bytes.get(at) & 0xff) != 0xFF) {
                 return Optional.empty();
             }
-            int marker = bytes[at + 1] & 0xff;
+            int marker = bytes.get(at + 1) & 0xff;
             if (marker == 0xFF) {
                 at++; // fill byte
                 continue;
             }
-            int length = ((bytes[at + 2] & 0xff) << 8) | (bytes[at + 3] & 0xff);
+            int length = ((bytes.get(at + 2) & 0xff) << 8) | (bytes.get(at + 3) & 0xff);
             if (isFrameHeader(marker)) {
-                if (at + 9 >= bytes.length) {
+                if (at + 9 >= size) {
                     return Optional.empty();
                 }
-                int height = ((bytes[at + 5] & 0xff) << 8) | (bytes[at + 6] & 0xff);
-                int width = ((bytes[at + 7] & 0xff) << 8) | (bytes[at + 8] & 0xff);
-                int components = bytes[at + 9] & 0xff;
+                int height = ((bytes.get(at + 5) & 0xff) << 8) | (bytes.get(at + 6) & 0xff);
+                int width = ((bytes.get(at + 7) & 0xff) << 8) | (bytes.get(at + 8) & 0xff);
+                int components = bytes.get(at + 9) & 0xff;
                 return height > 0 && width > 0 ? Optional.of(new JpegHeader(marker, height, width, components)) : Optional.empty();
             }
             if (marker == SOS || length < 2) {

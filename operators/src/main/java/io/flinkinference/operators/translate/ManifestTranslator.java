@@ -9,9 +9,13 @@ import io.flinkinference.operators.InferenceFailure;
 import io.flinkinference.operators.InferenceFailure.Stage;
 import io.flinkinference.operators.InferenceRequest;
 import io.flinkinference.operators.InferenceResult;
+import io.flinkinference.operators.batching.BatchInput;
 import io.flinkinference.operators.batching.BatchRow;
+import io.flinkinference.operators.batching.EncodedImageBatchifier;
+import io.flinkinference.operators.batching.TensorBatchifier;
 import io.flinkinference.operators.engine.BatchRange;
 import io.flinkinference.operators.engine.EncodedImages;
+import io.flinkinference.operators.engine.EngineCapability;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.InvalidInputException;
 import io.flinkinference.operators.engine.Tensor;
@@ -42,7 +46,7 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
     private transient TopKDecoder topK;
     private transient CtcDecoder ctc;
     private transient String postOutput;
-    /** The engine decodes and preprocesses images itself: requests pass their encoded bytes. */
+    /** The engine decodes and preprocesses images itself: image requests pass their encoded bytes, uncopied. */
     private transient boolean encodedImages;
 
     @Override
@@ -52,7 +56,7 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
         inputs = engine.inputs();
         input = inputs.get(0);
         preprocessor = manifest.preprocessing() == null ? null : new ImagePreprocessor(manifest.preprocessing());
-        encodedImages = engine.decodesImages() && preprocessor != null && inputs.size() == 1;
+        encodedImages = engine.capabilities().contains(EngineCapability.DECODES_IMAGES) && preprocessor != null && inputs.size() == 1;
         Postprocessing post = manifest.postprocessing() == null ? Postprocessing.raw() : manifest.postprocessing();
         postOutput = post.output() != null ? post.output() : manifest.outputs().get(0).name();
         switch (post.type()) {
@@ -63,7 +67,7 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
     }
 
     @Override
-    public Map<String, Tensor> preprocess(InferenceRequest request) throws BadInputException {
+    public BatchInput<?> preprocess(InferenceRequest request) throws BadInputException {
         if (inputs.size() != 1) {
             throw new BadInputException(Stage.PREPROCESS,
                     manifest.name() + " takes " + inputs.size() + " inputs; requests carry one. Write a translator for it.");
@@ -72,7 +76,7 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
         if (encodedImages && encoding == InferenceRequest.Encoding.IMAGE) {
             byte[] payload = request.payload() == null ? new byte[0] : request.payload();
             ImageDecoder.checkReadable(payload); // unreadable bytes fail here, on the task thread, never in a batch
-            return EncodedImages.record(payload);
+            return EncodedImageBatchifier.INSTANCE.input(payload);
         }
         Tensor tensor = switch (encoding) {
             case IMAGE -> image(request);
@@ -87,7 +91,7 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
         if (tensor.dim(0) != 1) {
             throw new BadInputException(Stage.PREPROCESS, "A request holds one record (batch dimension 1), not " + tensor.dim(0) + ".");
         }
-        return tensors;
+        return TensorBatchifier.INSTANCE.input(tensors);
     }
 
     private Tensor image(InferenceRequest request) throws BadInputException {

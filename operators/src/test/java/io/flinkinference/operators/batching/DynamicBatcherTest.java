@@ -10,10 +10,12 @@ import io.flinkinference.operators.engine.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The batcher's own mechanics (stacking, padding, splitting, failure), on an engine that doubles
- * its input and records the batches it sees. The real model runs in the harness and job tests.
+ * The batcher's own mechanics (cutting by the clock, stacking, padding, splitting, failure, giving
+ * the engine back before completing), on an engine that doubles its input and records the batches
+ * it sees. The real model runs in the harness and job tests.
  */
 class DynamicBatcherTest {
 
@@ -33,7 +36,7 @@ class DynamicBatcherTest {
         try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(4, 1_000_000, null, 1), BatchListener.NONE)) {
             List<CompletableFuture<BatchRow>> rows = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                rows.add(batcher.submit(Map.of("x", record(i))));
+                rows.add(batcher.submit(input(i)));
             }
             for (int i = 0; i < 4; i++) {
                 BatchRow row = rows.get(i).get(5, TimeUnit.SECONDS);
@@ -48,9 +51,12 @@ class DynamicBatcherTest {
     @Test
     void padsSmallBatchesUpToTheEnginesMinimum() throws Exception {
         DoublingEngine engine = new DoublingEngine(new BatchRange(4, 8));
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), BatchListener.NONE)) {
-            CompletableFuture<BatchRow> a = batcher.submit(Map.of("x", record(1)));
-            CompletableFuture<BatchRow> b = batcher.submit(Map.of("x", record(2)));
+        ManualBatchClock clock = new ManualBatchClock();
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1),
+                BatchListener.NONE, clock)) {
+            CompletableFuture<BatchRow> a = batcher.submit(input(1));
+            CompletableFuture<BatchRow> b = batcher.submit(input(2));
+            clock.advance(Duration.ofMillis(200));
             assertThat(a.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(2f, 4f);
             assertThat(b.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
             assertThat(a.get().batchSize()).isEqualTo(2);
@@ -63,8 +69,8 @@ class DynamicBatcherTest {
         DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
         engine.failing = true;
         try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(2, 1_000_000, null, 1), BatchListener.NONE)) {
-            CompletableFuture<BatchRow> a = batcher.submit(Map.of("x", record(1)));
-            CompletableFuture<BatchRow> b = batcher.submit(Map.of("x", record(2)));
+            CompletableFuture<BatchRow> a = batcher.submit(input(1));
+            CompletableFuture<BatchRow> b = batcher.submit(input(2));
             for (CompletableFuture<BatchRow> row : List.of(a, b)) {
                 assertThatThrownBy(() -> row.get(5, TimeUnit.SECONDS))
                         .isInstanceOf(ExecutionException.class)
@@ -83,9 +89,12 @@ class DynamicBatcherTest {
     @Test
     void stacksIntoTheContextsStagingMemoryAndZeroesItsPaddingRows() throws Exception {
         StagingEngine engine = new StagingEngine();
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), BatchListener.NONE)) {
-            CompletableFuture<BatchRow> a = batcher.submit(Map.of("x", record(1)));
-            CompletableFuture<BatchRow> b = batcher.submit(Map.of("x", record(2)));
+        ManualBatchClock clock = new ManualBatchClock();
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1),
+                BatchListener.NONE, clock)) {
+            CompletableFuture<BatchRow> a = batcher.submit(input(1));
+            CompletableFuture<BatchRow> b = batcher.submit(input(2));
+            clock.advance(Duration.ofMillis(200));
             assertThat(a.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(2f, 4f);
             assertThat(b.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
         }
@@ -93,6 +102,92 @@ class DynamicBatcherTest {
         // and the two padding rows up to the engine's minimum of 4 were cleared.
         assertThat(engine.received).isSameAs(engine.staging);
         assertThat(engine.receivedValues).containsExactly(1f, 2f, 2f, 3f, 0f, 0f, 0f, 0f);
+    }
+
+    @Test
+    void cutsByTheQueueDelayWhenTheInjectedClockSaysSoAndReportsQueueTimesByIt() throws Exception {
+        ManualBatchClock clock = new ManualBatchClock();
+        DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
+        BatchingConfig config = new BatchingConfig(8, Duration.ofHours(1).toNanos() / 1_000, null, 1);
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, config, BatchListener.NONE, clock)) {
+            CompletableFuture<BatchRow> first = batcher.submit(input(1));
+            clock.advance(Duration.ofMinutes(40));
+            CompletableFuture<BatchRow> second = batcher.submit(input(2));
+            assertThat(first).as("40 of the 60 minutes have passed").isNotDone();
+
+            clock.advance(Duration.ofMinutes(20));
+
+            assertThat(first.get(5, TimeUnit.SECONDS).queueNanos()).isEqualTo(Duration.ofHours(1).toNanos());
+            assertThat(second.get(5, TimeUnit.SECONDS).queueNanos()).isEqualTo(Duration.ofMinutes(20).toNanos());
+            assertThat(first.get().batchSize()).isEqualTo(2);
+        }
+        assertThat(engine.batchSizes).containsExactly(2L);
+    }
+
+    @Test
+    void aBlockingCompletionDoesNotKeepTheNextBatchFromItsOnlyInFlightSlot() throws Exception {
+        ManualBatchClock clock = new ManualBatchClock();
+        BatchingConfig oneInFlight = new BatchingConfig(2, 1_000_000, null, 1);
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (DynamicBatcher batcher = new DynamicBatcher("t", new DoublingEngine(BatchRange.ANY), oneInFlight,
+                BatchListener.NONE, clock)) {
+            try {
+                // The callback is attached before the clock lets the batch run, so it runs on the batcher's thread.
+                CompletableFuture<BatchRow> first = batcher.submit(input(1));
+                CompletableFuture<Void> postprocessing = first.thenRun(() -> {
+                    blocked.countDown();
+                    awaitQuietly(release);
+                });
+                clock.advance(Duration.ofSeconds(1));
+                assertThat(blocked.await(5, TimeUnit.SECONDS)).as("the first record's postprocessing runs").isTrue();
+
+                CompletableFuture<BatchRow> second = batcher.submit(input(2));
+                clock.advance(Duration.ofSeconds(1));
+
+                assertThat(second.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
+                assertThat(postprocessing).isNotDone();
+                release.countDown();
+                postprocessing.get(5, TimeUnit.SECONDS);
+            } finally {
+                release.countDown(); // before closing, which waits for the batcher's threads
+            }
+        }
+    }
+
+    @Test
+    void batchesOnTheEnginesDefaultContextsReuseTheirStagingMemory() throws Exception {
+        DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
+        // a clock that never moves: batches are cut by size only, two records each
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(2, 1_000_000, null, 1),
+                BatchListener.NONE, new ManualBatchClock())) {
+            batcher.submit(input(1));
+            batcher.submit(input(2)).get(5, TimeUnit.SECONDS);
+            batcher.submit(input(5));
+            batcher.submit(input(6)).get(5, TimeUnit.SECONDS);
+        }
+        assertThat(engine.inputs).hasSize(2);
+        // The first batch's input now reads as the second: both were one block of staging memory.
+        assertThat(values(engine.inputs.get(0))).containsExactly(5f, 6f, 6f, 7f);
+        assertThat(values(engine.inputs.get(1))).containsExactly(5f, 6f, 6f, 7f);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static float[] values(Tensor tensor) {
+        float[] values = new float[(int) tensor.elementCount()];
+        tensor.floats().get(values);
+        return values;
+    }
+
+    private static BatchInput<Map<String, Tensor>> input(int value) {
+        return TensorBatchifier.INSTANCE.input(Map.of("x", record(value)));
     }
 
     private static Tensor record(int value) {
@@ -144,6 +239,7 @@ class DynamicBatcherTest {
     /** Returns y = 2x and records the batch sizes it was given. */
     private static class DoublingEngine implements InferenceEngine {
         final List<Long> batchSizes = new CopyOnWriteArrayList<>();
+        final List<Tensor> inputs = new CopyOnWriteArrayList<>();
         final BatchRange range;
         volatile boolean failing;
 
@@ -178,6 +274,7 @@ class DynamicBatcherTest {
             }
             Tensor x = inputs.get("x");
             batchSizes.add(x.dim(0));
+            this.inputs.add(x);
             Tensor y = Tensor.allocate(DataType.FLOAT32, x.shape());
             FloatBuffer in = x.floats();
             FloatBuffer out = y.floats();

@@ -1,5 +1,6 @@
 package io.flinkinference.engine.tensorrt.check;
 
+import io.flinkinference.operators.batching.EncodedImageBatchifier;
 import io.flinkinference.engine.tensorrt.TensorRtEngine;
 import io.flinkinference.engine.tensorrt.TensorRtLibrary;
 import io.flinkinference.engine.tensorrt.plan.TensorRtCompiler;
@@ -7,7 +8,6 @@ import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.Lineage;
 import io.flinkinference.modelstore.manifest.Manifest;
-import io.flinkinference.operators.engine.EncodedImages;
 import io.flinkinference.operators.engine.Engines;
 import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.InferenceEngine;
@@ -190,12 +190,15 @@ final class TensorRtCheck {
         String output = model.manifest().outputs().get(0).name();
         int correct = 0;
         int agree = 0;
-        List<Map<String, Tensor>> records = new ArrayList<>();
+        List<byte[]> timedImages = new ArrayList<>();
         for (int start = 0, batch = 0; start < images.size(); start += BATCH, batch++) {
             List<LabelledImage> chunk = images.subList(start, Math.min(images.size(), start + BATCH));
-            List<Map<String, Tensor>> encoded = chunk.stream().map(image -> EncodedImages.record(image.encoded())).toList();
-            records.addAll(encoded);
-            Tensor gpuOut = context.infer(EncodedImages.stack(encoded, chunk.size())).get(output);
+            List<byte[]> encoded = chunk.stream().map(LabelledImage::encoded).toList();
+            if (timedImages.isEmpty()) {
+                timedImages.addAll(encoded);
+            }
+            // stacked as the batcher does, into the context's pinned staging memory that nvJPEG reads
+            Tensor gpuOut = context.infer(EncodedImageBatchifier.INSTANCE.stack(encoded, chunk.size(), context)).get(output);
             FloatBuffer gpu = gpuOut.floats();
             FloatBuffer onnx = reference.infer(cpuBatches.get(batch)).get(output).floats();
             int classes = (int) (gpuOut.elementCount() / gpuOut.dim(0));
@@ -208,8 +211,8 @@ final class TensorRtCheck {
         report.check("TensorRT on GPU-decoded images vs the expected classes and ONNX Runtime", agree >= 0.99 * images.size(),
                 String.format("accuracy %d/%d, top-1 agreement with ONNX Runtime on the CPU path %d/%d (the GPU resize "
                         + "differs slightly from Java2D's)", correct, images.size(), agree, images.size()));
-        int timed = Math.min(BATCH, records.size());
-        Map<String, Tensor> batch = EncodedImages.stack(records.subList(0, timed), timed);
+        int timed = timedImages.size();
+        Map<String, Tensor> batch = EncodedImageBatchifier.INSTANCE.stack(timedImages, timed, context);
         double seconds = MemoryCheck.median(5, () -> MemoryCheck.timeSeconds(() -> {
             for (int i = 0; i < 20; i++) {
                 context.infer(batch);

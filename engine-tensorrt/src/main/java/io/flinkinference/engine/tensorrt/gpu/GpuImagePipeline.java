@@ -3,6 +3,7 @@ package io.flinkinference.engine.tensorrt.gpu;
 import io.flinkinference.modelstore.manifest.Preprocessing;
 import io.flinkinference.engine.tensorrt.gpu.jpeg.NvJpegDecoder;
 import io.flinkinference.engine.tensorrt.gpu.jpeg.NvJpegDecoder.DecodedImages;
+import io.flinkinference.engine.tensorrt.gpu.jpeg.PinnedImages;
 import io.flinkinference.engine.tensorrt.gpu.preprocess.ImageBatchLayout;
 import io.flinkinference.operators.image.ImageGeometry;
 import io.flinkinference.engine.tensorrt.gpu.preprocess.PreprocessKernel;
@@ -68,7 +69,23 @@ public final class GpuImagePipeline implements AutoCloseable {
      */
     public Map<Integer, String> processInto(List<byte[]> encoded, CudaStream stream, long target) {
         Cuda.use(device);
-        DecodedImages decoded = decoder.decode(encoded, (height, width) -> ImageGeometry.of(spec, height, width), stream);
+        return preprocess(decoder.decode(encoded, this::geometry, stream), encoded.size(), stream, target);
+    }
+
+    /**
+     * Like {@link #processInto(List, CudaStream, long)}, for images already in pinned memory, which
+     * nvJPEG reads in place; they must stay unchanged until the stream has completed.
+     */
+    public Map<Integer, String> processInto(PinnedImages encoded, CudaStream stream, long target) {
+        Cuda.use(device);
+        return preprocess(decoder.decode(encoded, this::geometry, stream), encoded.count(), stream, target);
+    }
+
+    private ImageGeometry geometry(int height, int width) {
+        return ImageGeometry.of(spec, height, width);
+    }
+
+    private Map<Integer, String> preprocess(DecodedImages decoded, int count, CudaStream stream, long target) {
         ImageBatchLayout layout = decoded.layout();
         if (descriptors == null || descriptors.bytes() < layout.descriptorBytes()) {
             freeDescriptors(stream);
@@ -77,7 +94,7 @@ public final class GpuImagePipeline implements AutoCloseable {
         }
         layout.writeDescriptors(descriptorsHost.buffer(), spec.height());
         stream.copyToDevice(descriptors.pointer(), descriptorsHost.pointer(), layout.descriptorBytes());
-        kernel.launch(stream, spec, decoded.rgb().address(), descriptors.address(), encoded.size(), target);
+        kernel.launch(stream, spec, decoded.rgb().address(), descriptors.address(), count, target);
         Cuda.checkLaunch("resize_normalize");
         return decoded.failures();
     }

@@ -28,7 +28,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -124,14 +123,28 @@ public final class NvJpegDecoder implements AutoCloseable {
      */
     public DecodedImages decode(List<byte[]> encoded, BiFunction<Integer, Integer, ImageGeometry> geometry,
             CudaStream stream) {
+        long total = 0;
+        for (byte[] image : encoded) {
+            total += image.length;
+        }
+        return decode(PinnedImages.copy(encoded, ensureBitstreams(total, stream)), geometry, stream);
+    }
+
+    /**
+     * Like {@link #decode(List, BiFunction, CudaStream)}, for images already in pinned memory: nvJPEG
+     * reads them where they are, so this copies no encoded byte on the host. {@code encoded} must
+     * stay unchanged until the stream has completed.
+     */
+    public DecodedImages decode(PinnedImages encoded, BiFunction<Integer, Integer, ImageGeometry> geometry,
+            CudaStream stream) {
         Cuda.use(device);
-        int count = encoded.size();
+        int count = encoded.count();
         ImageGeometry[] sizes = new ImageGeometry[count];
         BufferedImage[] onCpu = new BufferedImage[count];
         Map<Integer, String> failures = new TreeMap<>();
         List<Integer> onGpu = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Optional<JpegHeader> header = JpegHeader.read(encoded.get(i));
+            Optional<JpegHeader> header = JpegHeader.read(encoded.view(i));
             if (header.isPresent() && (backend != Backend.HARDWARE || header.get().hardwareDecodable())) {
                 sizes[i] = geometry.apply(header.get().height(), header.get().width());
                 onGpu.add(i);
@@ -169,28 +182,20 @@ public final class NvJpegDecoder implements AutoCloseable {
         return new DecodedImages(layout, output, count - onGpu.size() - failures.size(), failures);
     }
 
-    private void decodeBatched(List<byte[]> encoded, List<Integer> onGpu, ImageBatchLayout layout, CudaStream stream) {
+    private void decodeBatched(PinnedImages encoded, List<Integer> onGpu, ImageBatchLayout layout, CudaStream stream) {
         int batch = onGpu.size();
         if (batch != initializedBatch) {
             check(nvjpeg.nvjpegDecodeBatchedInitialize(handle, state, batch, 1, nvjpeg.NVJPEG_OUTPUT_RGBI),
                     "nvjpegDecodeBatchedInitialize(" + batch + ")");
             initializedBatch = batch;
         }
-        long total = 0;
-        for (int index : onGpu) {
-            total += encoded.get(index).length;
-        }
-        PinnedMemory bitstreams = ensureBitstreams(total);
         try (PointerPointer<BytePointer> data = new PointerPointer<>(batch);
                 SizeTPointer lengths = new SizeTPointer(batch);
                 nvjpegImage_t destinations = new nvjpegImage_t(batch)) {
-            ByteBuffer staged = bitstreams.buffer();
             for (int j = 0; j < batch; j++) {
                 int index = onGpu.get(j);
-                byte[] bytes = encoded.get(index);
-                data.put(j, bitstreams.at(staged.position()));
-                lengths.put(j, bytes.length);
-                staged.put(bytes);
+                data.put(j, encoded.pointer(index));
+                lengths.put(j, encoded.length(index));
                 ImageGeometry image = layout.image(index);
                 destinations.position(j).channel(0, new BytePointer(output.at(layout.offset(index))));
                 destinations.position(j).pitch(0, 3L * image.width());
@@ -201,13 +206,19 @@ public final class NvJpegDecoder implements AutoCloseable {
         }
     }
 
-    /** Pinned memory for the batch's bitstreams: the hardware engine reads them by DMA. */
-    private PinnedMemory ensureBitstreams(long bytes) {
+    /**
+     * Pinned memory for the bitstreams of callers that hold byte arrays: the hardware engine reads
+     * them by DMA. The old block may still feed an earlier decode on the stream, so it is freed
+     * only once the stream is done.
+     */
+    private PinnedMemory ensureBitstreams(long bytes, CudaStream stream) {
         if (bitstreams == null || bitstreams.bytes() < bytes) {
+            long grown = Math.max(bytes, bitstreams == null ? 0 : bitstreams.bytes() * 3 / 2);
             if (bitstreams != null) {
+                stream.complete();
                 bitstreams.close();
             }
-            bitstreams = PinnedMemory.allocate(Math.max(bytes, bitstreams == null ? 0 : bitstreams.bytes() * 3 / 2));
+            bitstreams = PinnedMemory.allocate(grown);
         }
         return bitstreams;
     }
@@ -243,9 +254,11 @@ public final class NvJpegDecoder implements AutoCloseable {
     }
 
     /** Decodes image {@code index} with ImageIO, or records why it cannot be decoded. */
-    private static void decodeOnCpu(List<byte[]> encoded, int index, BiFunction<Integer, Integer, ImageGeometry> geometry,
+    private static void decodeOnCpu(PinnedImages encoded, int index, BiFunction<Integer, Integer, ImageGeometry> geometry,
             ImageGeometry[] sizes, BufferedImage[] onCpu, Map<Integer, String> failures) {
-        byte[] bytes = encoded.get(index);
+        // ImageIO reads streams: this fallback (images nvJPEG does not take) copies the image once more.
+        byte[] bytes = new byte[(int) encoded.length(index)];
+        encoded.view(index).get(bytes);
         String failure;
         try {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
