@@ -90,6 +90,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             description = "inference.batch.max-queue-delay, e.g. 500us or 5ms (default ${DEFAULT-VALUE}).")
     Duration maxQueueDelay;
 
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "onnxruntime",
+            description = "inference.engine: onnxruntime (CPU) or tensorrt (GPU; needs a plan: flink-inference setup tensorrt "
+                    + "ppocr-cls) (default ${DEFAULT-VALUE}).")
+    String engine;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed for the generated images (default: new each run).")
     Long seed;
 
@@ -187,6 +192,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         Configuration inference = new Configuration();
         inference.set(InferenceOptions.MODEL, PaddleOcrModels.CLASSIFIER);
         inference.set(InferenceOptions.MODEL_STORE, opened.root().toString());
+        inference.set(InferenceOptions.ENGINE, engine);
         inference.set(InferenceOptions.MAX_BATCH_SIZE, maxBatchSize);
         inference.set(InferenceOptions.MAX_QUEUE_DELAY, maxQueueDelay);
         return new StreamingInferenceJob.Settings(kafka.bootstrapServers(), INPUT, OUTPUT, DEAD_LETTERS, "flink-inference-demo",

@@ -70,8 +70,9 @@ public final class TensorRtEngine implements InferenceEngine {
         int maxBatch = Integer.MAX_VALUE;
         for (int i = 0; i < engine.getNbIOTensors(); i++) {
             String name = engine.getIOTensorName(i);
-            boolean input = engine.getTensorIOMode(name) == TensorIOMode.kINPUT;
-            DataType dtype = dataType(name, engine.getTensorDataType(name));
+            // intern(): JavaCPP returns native enums as fresh objects that are never == a constant.
+            boolean input = engine.getTensorIOMode(name).intern() == TensorIOMode.kINPUT;
+            DataType dtype = dataType(name, engine.getTensorDataType(name).intern());
             long[] declared = TensorRtExecutionContext.shape(engine.getTensorShape(name));
             if (input) {
                 long[] min = TensorRtExecutionContext.shape(engine.getProfileShape(name, 0, OptProfileSelector.kMIN));
@@ -145,7 +146,7 @@ public final class TensorRtEngine implements InferenceEngine {
         }
     }
 
-    private static DataType dataType(String name, nvinfer.DataType type) {
+    static DataType dataType(String name, nvinfer.DataType type) {
         return switch (type) {
             case kFLOAT -> DataType.FLOAT32;
             case kHALF -> DataType.FLOAT16;

@@ -53,15 +53,18 @@ public final class TensorRtLibrary {
     }
 
     /**
-     * The per-GPU builder resource files next to the first {@code libnvinfer.so.10} found
-     * ({@code libnvinfer_builder_resource_sm90.so.10.*} for Hopper): without the one for the GPU,
-     * TensorRT can deserialize and run plans but not build them.
+     * The builder resource files for this GPU next to the first {@code libnvinfer.so.10} found:
+     * newer TensorRT releases split them per GPU ({@code libnvinfer_builder_resource_sm90.so.10.*}
+     * for Hopper), older ones (10.6) ship one file for every GPU
+     * ({@code libnvinfer_builder_resource.so.10.6.0}). Without it TensorRT can deserialize and run
+     * plans but not build them.
      */
     public static List<File> builderResources(Map<String, String> environment, int major, int minor) {
         List<File> found = new ArrayList<>();
-        String prefix = "libnvinfer_builder_resource_sm" + major + minor + ".";
+        String perGpu = "libnvinfer_builder_resource_sm" + major + minor + ".";
+        String allGpus = "libnvinfer_builder_resource.so.10";
         for (File library : candidates(environment)) {
-            File[] files = library.getParentFile().listFiles((dir, name) -> name.startsWith(prefix));
+            File[] files = library.getParentFile().listFiles((dir, name) -> name.startsWith(perGpu) || name.startsWith(allGpus));
             if (files != null) {
                 found.addAll(List.of(files));
             }
@@ -72,7 +75,8 @@ public final class TensorRtLibrary {
     /** What to say when a plan cannot be built because the builder lacks this GPU's resources. */
     public static String missingBuilderResourceMessage(int major, int minor, List<File> librariesFound, String tensorRtSaid) {
         return "TensorRT's builder has no resources for this GPU (sm " + major + "." + minor + "): no "
-                + "libnvinfer_builder_resource_sm" + major + minor + ".so.10.* next to " + librariesFound
+                + "libnvinfer_builder_resource_sm" + major + minor + ".so.10.* (nor the all-GPU "
+                + "libnvinfer_builder_resource.so.10.*) next to " + librariesFound
                 + (tensorRtSaid.isEmpty() ? "" : " (TensorRT said: " + tensorRtSaid + ")")
                 + ". Install the full TensorRT 10 for this GPU (NVIDIA's tar or Debian packages, not a runtime-only "
                 + "redistribution) and build there; plans built elsewhere run here only if built for sm " + major + "."

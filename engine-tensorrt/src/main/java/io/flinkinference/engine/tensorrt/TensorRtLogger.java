@@ -1,48 +1,30 @@
 package io.flinkinference.engine.tensorrt;
 
 import org.bytedeco.tensorrt.nvinfer.ILogger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
-/**
- * Sends TensorRT's messages to SLF4J and keeps the last errors, so that a failed call (which
- * TensorRT reports as {@code false} or null) can be explained in the exception it becomes.
- */
-final class TensorRtLogger extends ILogger {
-    private static final Logger LOG = LoggerFactory.getLogger("io.flinkinference.tensorrt");
-    private static final int KEPT = 8;
+/** TensorRT's logger callback: hands every message to {@link TensorRtMessages}. */
+public final class TensorRtLogger extends ILogger {
+    private final TensorRtMessages messages;
 
-    private final Deque<String> errors = new ArrayDeque<>();
+    /** A logger for running plans: errors are kept for the exceptions they explain. */
+    public TensorRtLogger() {
+        this(false);
+    }
+
+    /** @param keepWarnings whether warnings are kept too (the plan builder's case) */
+    public TensorRtLogger(boolean keepWarnings) {
+        this.messages = new TensorRtMessages(keepWarnings);
+    }
 
     @Override
     public void log(Severity severity, String message) {
-        switch (severity) {
-            case kINTERNAL_ERROR, kERROR -> {
-                LOG.error(message);
-                synchronized (errors) {
-                    if (errors.size() == KEPT) {
-                        errors.removeFirst();
-                    }
-                    errors.addLast(message);
-                }
-            }
-            case kWARNING -> LOG.warn(message);
-            case kINFO -> LOG.info(message);
-            default -> LOG.debug(message);
-        }
+        messages.accept(severity, message);
     }
 
-    /** The errors since the last call, oldest first; clears them. */
-    List<String> drainErrors() {
-        synchronized (errors) {
-            List<String> drained = new ArrayList<>(errors);
-            errors.clear();
-            return drained;
-        }
+    /** The errors (and warnings, where kept) since the last call, oldest first; clears them. */
+    public List<String> drainErrors() {
+        return messages.drain();
     }
 }

@@ -30,6 +30,17 @@ class TensorRtLibraryTest {
     }
 
     @Test
+    void findsTheUnsplitBuilderResourceOfOlderReleasesForEveryGpu() throws Exception {
+        Files.createFile(install.resolve("libnvinfer.so.10"));
+        Files.createFile(install.resolve("libnvinfer_builder_resource.so.10.6.0"));
+        Map<String, String> environment = Map.of("LD_LIBRARY_PATH", install.toString());
+
+        assertThat(TensorRtLibrary.builderResources(environment, 9, 0)).extracting(File::getName)
+                .containsExactly("libnvinfer_builder_resource.so.10.6.0");
+        assertThat(TensorRtLibrary.builderResources(environment, 8, 9)).hasSize(1);
+    }
+
+    @Test
     void theMissingResourceMessageSaysWhatToInstallAndWhatToUseMeanwhile() {
         String message = TensorRtLibrary.missingBuilderResourceMessage(9, 0, List.of(new File("/opt/trt/libnvinfer.so.10")), "");
 

@@ -43,7 +43,7 @@ class TensorRtEngineTest {
         ModelStore store = ModelStore.open(root.toUri());
         ModelStore models = ModelStore.open(System.getProperty("flinkinference.test.store"));
         ModelVersion source = models.resolve(ModelRef.parse("ppocr-cls"));
-        ModelVersion onnx = store.publish(source.manifest(), Map.of(source.manifest().artifact(), copy(source)));
+        ModelVersion onnx = store.publish(source.manifest(), copyFiles(source));
         TensorRtCommand.buildAndPublish(store, onnx, new ModelCompiler.BatchProfile(1, 16, 32), 0, 1L << 30, phase -> {});
 
         List<Map<String, Tensor>> batches = SampleImages.renderedTextLines(64, 5).batches(onnx.manifest());
@@ -62,10 +62,16 @@ class TensorRtEngineTest {
         }
     }
 
-    private static Path copy(ModelVersion version) throws Exception {
-        Path file = java.nio.file.Files.createTempFile("model", ".onnx");
-        java.nio.file.Files.write(file, version.readModel());
-        return file;
+    /** Every file of a version (model, labels), copied out so that another store can publish them. */
+    private Map<String, Path> copyFiles(ModelVersion version) throws Exception {
+        Map<String, Path> files = new java.util.HashMap<>();
+        Path folder = java.nio.file.Files.createTempDirectory(root, "source");
+        for (var file : version.manifest().files()) {
+            Path copy = folder.resolve(file.name());
+            java.nio.file.Files.write(copy, version.readArtifact(file.name()));
+            files.put(file.name(), copy);
+        }
+        return files;
     }
 
     private static boolean fullTensorRt() {

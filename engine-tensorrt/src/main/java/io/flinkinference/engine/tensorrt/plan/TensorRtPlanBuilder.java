@@ -2,6 +2,7 @@ package io.flinkinference.engine.tensorrt.plan;
 
 import io.flinkinference.engine.tensorrt.NativeOwnership;
 import io.flinkinference.engine.tensorrt.TensorRtLibrary;
+import io.flinkinference.engine.tensorrt.TensorRtLogger;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
@@ -15,7 +16,6 @@ import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.IBuilder;
 import org.bytedeco.tensorrt.nvinfer.IBuilderConfig;
 import org.bytedeco.tensorrt.nvinfer.IHostMemory;
-import org.bytedeco.tensorrt.nvinfer.ILogger;
 import org.bytedeco.tensorrt.nvinfer.INetworkDefinition;
 import org.bytedeco.tensorrt.nvinfer.IOptimizationProfile;
 import org.bytedeco.tensorrt.nvinfer.ITensor;
@@ -23,7 +23,6 @@ import org.bytedeco.tensorrt.nvinfer.ITimingCache;
 import org.bytedeco.tensorrt.nvonnxparser.IParser;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,15 +77,7 @@ public final class TensorRtPlanBuilder {
             Optional<byte[]> timingCache, long workspaceBytes, Gpu gpu, Consumer<String> progress) {
         String version = TensorRtLibrary.load();
         // Warnings too: a builder without its per-GPU resources fails with nothing logged as an error.
-        List<String> errors = Collections.synchronizedList(new ArrayList<>());
-        ILogger logger = new ILogger() {
-            @Override
-            public void log(Severity severity, String message) {
-                if (severity == Severity.kERROR || severity == Severity.kINTERNAL_ERROR || severity == Severity.kWARNING) {
-                    errors.add(message);
-                }
-            }
-        };
+        TensorRtLogger logger = new TensorRtLogger(true);
         // Owned, so that closing deletes them (JavaCPP frees nothing a factory returns). The parser has no
         // JavaCPP allocator to lend a deallocator, so it alone stays until the process ends.
         try (IBuilder builder = NativeOwnership.own(nvinfer.createInferBuilder(logger), IBuilder::new);
@@ -129,7 +120,7 @@ public final class TensorRtPlanBuilder {
                 progress.accept("building the plan for " + gpu.name() + " (sm " + gpu.computeCapability() + "); this takes minutes");
                 try (IHostMemory plan = NativeOwnership.own(builder.buildSerializedNetwork(network, config), IHostMemory::new)) {
                     if (plan == null || plan.isNull() || plan.size() == 0) {
-                        String said = String.join(" | ", errors);
+                        String said = String.join(" | ", logger.drainErrors());
                         if (TensorRtLibrary.builderResources(System.getenv(), gpu.major(), gpu.minor()).isEmpty()
                                 || said.contains("builder_resource") || said.contains("Builder resource")) {
                             throw new IllegalStateException(TensorRtLibrary.missingBuilderResourceMessage(gpu.major(), gpu.minor(),
@@ -169,7 +160,7 @@ public final class TensorRtPlanBuilder {
         for (int i = 0; i < shape.length; i++) {
             shape[i] = dims.d(i);
         }
-        return tensor.getName() + " " + java.util.Arrays.toString(shape) + " " + tensor.getType();
+        return tensor.getName() + " " + java.util.Arrays.toString(shape) + " " + tensor.getType().intern();
     }
 
     private static Dims64 dims(int batch, long[] rest) {

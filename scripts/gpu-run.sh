@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# On the GPU machine (no Java, no TensorRT, no network): unpacks what scripts/gpu-bundle.sh packed
+# and runs one step, logging to $OUT (or /tmp/gpu-out). Run from the folder holding the bundle.
+#   scripts/gpu-run.sh unpack              TensorRT parts in /tmp/trtparts -> /tmp/trtlib; JRE -> /tmp/jre
+#   scripts/gpu-run.sh plan MODEL [ARGS]   flink-inference setup tensorrt MODEL into the bundle's store
+#   scripts/gpu-run.sh check [ARGS]        flink-inference gpu-check, every step
+#   scripts/gpu-run.sh tests               the GPU and TensorRT tests (JUnit console launcher)
+set -uo pipefail
+bundle=${BUNDLE:-/tmp/gpu}
+out=${OUT:-/tmp/gpu-out}
+mkdir -p "$out"
+export LD_LIBRARY_PATH=/tmp/trtlib:/tmp/jre/lib:/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+# The machine has no fonts; the JRE carries DejaVu and a fontconfig file for the rendered samples.
+export FONTCONFIG_FILE=/tmp/jre/fontkit/fonts.conf
+java="/tmp/jre/bin/java -Djava.awt.headless=true -Xmx24g"
+classpath="$bundle/lib/*"
+step=${1:?usage: gpu-run.sh unpack|plan|check|tests}
+shift
+case "$step" in
+  unpack)
+    chmod +x /tmp/trtparts/zstd
+    mkdir -p /tmp/trtlib && cat /tmp/trtparts/part_* | /tmp/trtparts/zstd -d -q --long=30 | tar x -C /tmp/trtlib
+    tar xzf "$bundle/base/jre.tgz" -C /tmp
+    ls -la /tmp/trtlib | tee "$out/unpack.log"
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee -a "$out/unpack.log"
+    ;;
+  plan)
+    model=${1:?MODEL}
+    shift
+    $java -cp "$classpath" io.flinkinference.cli.FlinkInferenceCli setup tensorrt "$model" --store "$bundle/base/store" "$@" \
+      2>&1 | tee "$out/plan-$model.log"
+    ;;
+  check)
+    $java -cp "$classpath" io.flinkinference.tools.gpu.GpuCheckCommand --jpegs "$bundle/jpegs" --store "$bundle/base/store" "$@" \
+      2>&1 | tee "$out/gpu-check.log"
+    ;;
+  tests)
+    $java -Dflinkinference.test.store="$bundle/base/store" -cp "$classpath:$bundle/base/tests/*" \
+      org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree --disable-ansi-colors \
+      --select-package io.flinkinference.engine.tensorrt --select-package io.flinkinference.operators.image \
+      --select-class io.flinkinference.tools.gpu.TensorRtEngineTest --select-class io.flinkinference.tools.gpu.GpuCheckCommandTest \
+      --select-class io.flinkinference.tools.setup.TensorRtCommandTest 2>&1 | tee "$out/gpu-tests.log"
+    ;;
+  *) echo "unknown step $step" >&2; exit 2 ;;
+esac
