@@ -7,7 +7,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperatorFactory;
-import org.apache.flink.streaming.api.operators.UdfStreamOperatorFactory;
+import org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.types.Either;
@@ -22,14 +22,15 @@ final class InferenceHarnesses {
     }
 
     /**
-     * The operator with its batcher on {@code clock}: the harness runs the function object as the
-     * transformation holds it, unserialized, so the clock set here is the one it uses.
+     * The operator with its batcher on {@code clock}: the harness runs the operator's function
+     * object as it is, unserialized, so the clock set on it here is the one its batcher reads.
      */
     static OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> of(
             Inference<InferenceRequest, InferenceResult> inference, BatchClock clock) throws Exception {
-        OneInputTransformation<?, ?> async = asyncTransformation(inference);
-        ((InferenceFunction<?, ?>) ((UdfStreamOperatorFactory<?>) async.getOperatorFactory()).getUserFunction()).useClock(clock);
-        return harness(async, 1, 0);
+        OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness =
+                harness(asyncTransformation(inference), 1, 0);
+        ((InferenceFunction<?, ?>) ((AbstractUdfStreamOperator<?, ?>) harness.getOperator()).getUserFunction()).useClock(clock);
+        return harness;
     }
 
     /** The operator as subtask {@code subtask} of {@code parallelism}. */
