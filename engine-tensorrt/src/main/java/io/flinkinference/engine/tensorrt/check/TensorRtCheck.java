@@ -84,12 +84,22 @@ final class TensorRtCheck {
         }
     }
 
-    /** The plan as a version of its own in the scratch store, with the model's tensors and preprocessing. */
-    private static ModelVersion publish(ModelStore store, ModelVersion model, ModelCompiler.Compiled plan)
-            throws IOException {
+    /**
+     * The plan as a version of its own in the scratch store, with the model's tensors, pre- and
+     * postprocessing, and the files its postprocessing names (labels, alphabet), copied from the
+     * model: a manifest that names a file the version lacks is refused by the store.
+     */
+    static ModelVersion publish(ModelStore store, ModelVersion model, ModelCompiler.Compiled plan) throws IOException {
         Manifest manifest = model.manifest();
-        Path file = Files.write(Files.createTempFile("gpu-check", ".plan"), plan.bytes());
+        Path folder = Files.createTempDirectory("gpu-check-plan");
         try {
+            Map<String, Path> files = new java.util.HashMap<>();
+            files.put(plan.artifact(), Files.write(folder.resolve(plan.artifact()), plan.bytes()));
+            for (var file : manifest.files()) {
+                if (!file.name().equals(manifest.artifact())) {
+                    files.put(file.name(), Files.write(folder.resolve(file.name()), model.readArtifact(file.name())));
+                }
+            }
             return store.publish(Manifest.builder(plan.name())
                     .format(plan.format())
                     .artifact(plan.artifact())
@@ -100,9 +110,9 @@ final class TensorRtCheck {
                     .postprocessing(manifest.postprocessing())
                     .lineage(new Lineage(manifest.name(), manifest.version(), List.of(plan.transform()),
                             manifest.lineage().source(), plan.facts()))
-                    .build(), Map.of(plan.artifact(), file));
+                    .build(), files);
         } finally {
-            Files.deleteIfExists(file);
+            PathUtils.deleteDirectory(folder);
         }
     }
 
