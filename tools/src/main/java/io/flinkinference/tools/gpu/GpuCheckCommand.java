@@ -4,6 +4,7 @@ import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.jobs.cli.StoreOption;
 import io.flinkinference.operators.engine.Engines;
 import io.flinkinference.operators.engine.MachineCheck;
+import io.flinkinference.samples.ImageFiles;
 import io.flinkinference.samples.TextLineImages;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,10 +89,14 @@ public final class GpuCheckCommand implements Callable<Integer> {
         }
     }
 
-    /** Rendered text lines for the orientation classifier (the default model), half of them upside down. */
+    /**
+     * Rendered text lines for the orientation classifier (the default model), half of them upside
+     * down, as baseline JPEGs: the format nvJPEG's hardware engine takes, so that step 4's encoded
+     * path decodes them on the GPU from the batch's pinned staging memory, as the job does.
+     */
     private static List<MachineCheck.LabelledImage> textLines() {
         return new TextLineImages(23).samples(256).stream()
-                .map(line -> new MachineCheck.LabelledImage(line.png(), line.rotated() ? 1 : 0))
+                .map(line -> new MachineCheck.LabelledImage(ImageFiles.jpeg(line.image(), 0.95f, false), line.rotated() ? 1 : 0))
                 .toList();
     }
 }
