@@ -39,6 +39,8 @@ import java.util.function.Supplier;
  * reported as what it is.
  */
 final class TensorRtCheck {
+    /** Top-1 agreement with ONNX Runtime both comparisons require. */
+    private static final double MIN_AGREEMENT = 0.99;
     private static final int MAX_BATCH = 64;
     private static final int BATCH = 32;
     private static final String REFERENCE_ENGINE = "onnxruntime";
@@ -164,8 +166,11 @@ final class TensorRtCheck {
                     worst = Math.max(worst, Math.abs(expected.get(i) - actual.get(i)));
                 }
             }
-            report.check("TensorRT vs ONNX Runtime", agree == rows && worst <= 1e-2,
-                    String.format("top-1 agreement %d/%d, max abs difference %.2e (limits: all, 1e-2)", agree, rows, worst));
+            // Not "all": TensorRT computes in TF32, so a line whose two classes ONNX Runtime scores within a
+            // few thousandths of each other may flip (seen once in 256 JPEG-encoded lines on the H200).
+            report.check("TensorRT vs ONNX Runtime", agree >= MIN_AGREEMENT * rows && worst <= 1e-2,
+                    String.format("top-1 agreement %d/%d, max abs difference %.2e (limits: %.0f%%, 1e-2)", agree, rows, worst,
+                            100 * MIN_AGREEMENT));
             Map<String, Tensor> one = batches.get(0);
             double best = 0;
             int bestBatch = 0;
@@ -218,7 +223,7 @@ final class TensorRtCheck {
                 agree += label == argmax(onnx, row, classes) ? 1 : 0;
             }
         }
-        report.check("TensorRT on GPU-decoded images vs the expected classes and ONNX Runtime", agree >= 0.99 * images.size(),
+        report.check("TensorRT on GPU-decoded images vs the expected classes and ONNX Runtime", agree >= MIN_AGREEMENT * images.size(),
                 String.format("accuracy %d/%d, top-1 agreement with ONNX Runtime on the CPU path %d/%d (the GPU resize "
                         + "differs slightly from Java2D's)", correct, images.size(), agree, images.size()));
         int timed = timedImages.size();
