@@ -1,5 +1,7 @@
 package io.flinkinference.cli;
 
+import io.flinkinference.testing.CommandRunner;
+import io.flinkinference.testing.TestModels;
 import io.flinkinference.samples.EmbeddedKafka;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.samples.models.PaddleOcrModels;
@@ -12,8 +14,6 @@ import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,14 +25,12 @@ class CommandLineJobTest {
     private static EmbeddedKafka kafka;
     private static String store;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRunner cli = CommandRunner.of(FlinkInferenceCli::commandLine);
 
     @BeforeAll
     static void start() throws IOException {
         kafka = EmbeddedKafka.start();
-        store = ModelStore.open(System.getProperty("flinkinference.test.store", "target/test-model-store")).root().toString();
-        PaddleOcrModels.fetchInto(ModelStore.open(store), line -> { });
+        store = TestModels.storeLocation();
     }
 
     @AfterAll
@@ -50,16 +48,16 @@ class CommandLineJobTest {
         Files.write(images.resolve("bad.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
 
         assertThat(run("produce", "-b", kafka.bootstrapServers(), "--topic", "cli-images", images.toString())).isZero();
-        assertThat(out.toString()).contains("Sent 7 images");
+        assertThat(cli.out()).contains("Sent 7 images");
 
         assertThat(run("run", "-b", kafka.bootstrapServers(), "--input-topic", "cli-images", "--output-topic", "cli-results",
                 "--dead-letter-topic", "cli-dead", "--model", "ppocr-cls", "--store", store, "--bounded",
-                "--checkpoint-interval", "1s", "--max-queue-delay", "2ms")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("Submitted job").contains("Job finished.");
+                "--checkpoint-interval", "1s", "--max-queue-delay", "2ms")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("Submitted job").contains("Job finished.");
 
         assertThat(run("consume", "-b", kafka.bootstrapServers(), "--output-topic", "cli-results", "--dead-letter-topic", "cli-dead",
                 "--idle", "3s")).isZero();
-        String lines = out.toString();
+        String lines = cli.out();
         assertThat(lines.lines().filter(l -> l.startsWith("result"))).hasSize(6).allSatisfy(line -> {
             // The file name carries the truth: line-<i>-<label>.png; the result line names the label.
             String truth = line.replaceAll(".*line-\\d+-(\\d+)\\.png.*", "$1");
@@ -74,19 +72,19 @@ class CommandLineJobTest {
         kafka.createTopics(1, "ff-results", "ff-dead");
         assertThat(run("run", "-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--store", store,
                 "--input-topic", "no-such-topic", "--output-topic", "ff-results", "--dead-letter-topic", "ff-dead")).isEqualTo(1);
-        assertThat(err.toString()).contains("Topic(s) [no-such-topic] do not exist").contains("kafka-topics.sh");
+        assertThat(cli.err()).contains("Topic(s) [no-such-topic] do not exist").contains("kafka-topics.sh");
 
         assertThat(run("run", "-b", kafka.bootstrapServers(), "--model", "no-such-model", "--store", store)).isEqualTo(1);
-        assertThat(err.toString()).contains("No model 'no-such-model'");
+        assertThat(cli.err()).contains("No model 'no-such-model'");
 
         assertThat(run("run", "-b", "127.0.0.1:1", "--model", "ppocr-cls", "--store", store)).isEqualTo(1);
-        assertThat(err.toString()).contains("Cannot reach Kafka at 127.0.0.1:1");
+        assertThat(cli.err()).contains("Cannot reach Kafka at 127.0.0.1:1");
 
         assertThat(run("run", "-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--bogus")).isEqualTo(2);
-        assertThat(err.toString()).contains("Unknown option: '--bogus'");
+        assertThat(cli.err()).contains("Unknown option: '--bogus'");
 
         assertThat(run("run", "-b", kafka.bootstrapServers())).isEqualTo(2);
-        assertThat(err.toString()).contains("No model given");
+        assertThat(cli.err()).contains("No model given");
     }
 
     @Test
@@ -96,9 +94,9 @@ class CommandLineJobTest {
 
         assertThat(run("run", "-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--store", store, "--engine", "tensorrt",
                 "--input-topic", "trt-images", "--output-topic", "trt-results", "--dead-letter-topic", "trt-dead")).isEqualTo(1);
-        assertThat(err.toString()).containsAnyOf("CUDA could not be loaded", "No usable NVIDIA GPU", "libnvinfer.so.10")
+        assertThat(cli.err()).containsAnyOf("CUDA could not be loaded", "No usable NVIDIA GPU", "libnvinfer.so.10")
                 .contains("onnxruntime engine");
-        assertThat(out.toString()).doesNotContain("Submitted job");
+        assertThat(cli.out()).doesNotContain("Submitted job");
     }
 
     private static boolean gpuAndTensorRt() {
@@ -112,11 +110,6 @@ class CommandLineJobTest {
     }
 
     private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine cli = FlinkInferenceCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return cli.run(args);
     }
 }

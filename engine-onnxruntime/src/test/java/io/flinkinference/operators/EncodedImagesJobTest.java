@@ -1,12 +1,12 @@
 package io.flinkinference.operators;
 
+import io.flinkinference.testing.TestClusters;
 import io.flinkinference.testing.CollectingSink;
 import io.flinkinference.testing.TestModels;
 import io.flinkinference.testing.TestRequests;
 
 import io.flinkinference.operators.InferenceFailure.Stage;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EncodedImagesJobTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+    static final MiniClusterExtension CLUSTER = TestClusters.oneTaskManager(1);
 
     @Test
     void encodedImagesOfAnyLengthBatchTogetherAndUndecodableOnesBecomeFailures() throws Exception {

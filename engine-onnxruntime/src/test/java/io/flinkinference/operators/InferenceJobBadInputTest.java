@@ -1,5 +1,6 @@
 package io.flinkinference.operators;
 
+import io.flinkinference.testing.TestClusters;
 import io.flinkinference.testing.CollectingSink;
 import io.flinkinference.testing.TestModels;
 import io.flinkinference.testing.TestRequests;
@@ -8,7 +9,6 @@ import io.flinkinference.operators.InferenceFailure.Stage;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -30,8 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InferenceJobBadInputTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestClusters.oneTaskManager(2);
 
     @Test
     void badRecordsLandOnTheSideOutputAndTheJobFinishes() throws Exception {

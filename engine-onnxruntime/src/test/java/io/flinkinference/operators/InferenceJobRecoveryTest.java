@@ -1,5 +1,6 @@
 package io.flinkinference.operators;
 
+import io.flinkinference.testing.TestClusters;
 import io.flinkinference.testing.CollectingSink;
 import io.flinkinference.testing.TestModels;
 import io.flinkinference.testing.TestRequests;
@@ -13,7 +14,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -37,8 +37,7 @@ class InferenceJobRecoveryTest {
     private static final int RECORDS = 400;
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestClusters.oneTaskManager(2);
 
     @Test
     void everyRecordHasAResultAfterAFailureMidStream() throws Exception {

@@ -1,11 +1,11 @@
 package io.flinkinference.examples;
 
+import io.flinkinference.testing.TestClusters;
 import io.flinkinference.operators.InferenceFailure;
 import io.flinkinference.operators.InferenceResult;
 import io.flinkinference.operators.InferenceStreams;
 import io.flinkinference.testing.CollectingSink;
 import io.flinkinference.testing.TestModels;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -16,8 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The example job on a MiniCluster, with the real classifier: every line comes back, nearly all of them right. */
 class ClassifyTextLinesExampleTest {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestClusters.oneTaskManager(2);
 
     @Test
     void classifiesTheRenderedLinesByOrientation() throws Exception {

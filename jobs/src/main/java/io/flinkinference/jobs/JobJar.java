@@ -4,17 +4,28 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the job jar (jobs/target/flink-inference-job.jar) that a remote cluster needs. */
+/**
+ * Finds the job jar a remote cluster needs, next to this class in {@code jobs/target}:
+ * {@code flink-inference-job.jar} (ONNX Runtime) or, for the TensorRT engine,
+ * {@code flink-inference-job-gpu.jar}, which adds the TensorRT engine's classes (JavaCPP itself
+ * must be in the GPU TaskManagers' {@code lib/}, loaded once per JVM).
+ */
 final class JobJar {
-    static final String NAME = "flink-inference-job.jar";
+    static final String CPU = "flink-inference-job.jar";
+    static final String GPU = "flink-inference-job-gpu.jar";
 
     private JobJar() {}
 
-    static Path locate() {
+    /** The job jar for {@code engine}. */
+    static Path locate(String engine) {
+        return locateNamed("tensorrt".equals(engine) ? GPU : CPU);
+    }
+
+    static Path locateNamed(String name) {
         try {
             Path classes = Path.of(JobJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path target = classes.getParent(); // jobs/target, from target/classes or from the jobs jar
-            Path jar = target.resolve(NAME);
+            Path jar = target.resolve(name);
             if (Files.isRegularFile(jar)) {
                 return jar;
             }

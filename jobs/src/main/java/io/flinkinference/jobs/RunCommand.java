@@ -107,7 +107,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--bounded", description = "Stop at the input offsets that are latest when the job starts.")
     boolean bounded;
 
-    @Option(names = "--jobmanager", paramLabel = "HOST:PORT", description = "Submit to this Flink cluster (REST port) instead of running locally; needs the job jar (mvn package builds jobs/target/flink-inference-job.jar).")
+    @Option(names = "--jobmanager", paramLabel = "HOST:PORT", description = "Submit to this Flink cluster (REST port) instead of running locally; needs the job jar (mvn package builds jobs/target/flink-inference-job.jar, and flink-inference-job-gpu.jar for --engine tensorrt).")
     String jobManager;
 
     @Spec
@@ -122,7 +122,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         StreamExecutionEnvironment env = jobManager == null
                 ? StreamExecutionEnvironment.getExecutionEnvironment()
-                : remote(jobManager);
+                : remote(jobManager, settings.inference().get(InferenceOptions.ENGINE));
         StreamingInferenceJob.build(env, settings);
         var out = spec.commandLine().getOut();
         JobClient job = env.executeAsync("flink-inference " + settings.model() + " " + inputTopic + " -> " + outputTopic);
@@ -188,12 +188,12 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static StreamExecutionEnvironment remote(String jobManager) {
+    private static StreamExecutionEnvironment remote(String jobManager, String engine) {
         String[] hostPort = jobManager.split(":");
         if (hostPort.length != 2) {
             throw new IllegalArgumentException("--jobmanager must be HOST:PORT (the REST port, usually 8081), not " + jobManager);
         }
-        Path jar = JobJar.locate();
+        Path jar = JobJar.locate(engine);
         return StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], Integer.parseInt(hostPort[1]), jar.toString());
     }
 }

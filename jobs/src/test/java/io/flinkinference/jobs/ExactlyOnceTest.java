@@ -1,5 +1,7 @@
 package io.flinkinference.jobs;
 
+import io.flinkinference.testing.TestModels;
+import io.flinkinference.testing.TestClusters;
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.InferenceResult;
 import io.flinkinference.samples.EmbeddedKafka;
@@ -15,7 +17,6 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.CommonTestUtils;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -40,18 +41,16 @@ class ExactlyOnceTest {
     private static final int IMAGES = 300;
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestClusters.oneTaskManager(2);
 
     @Test
     void everyIdExactlyOnceAfterATaskManagerDies(@InjectMiniCluster MiniCluster miniCluster) throws Exception {
-        String store = System.getProperty("flinkinference.test.store", "target/test-model-store");
-        PaddleOcrModels.fetchInto(ModelStore.open(store), line -> { });
+        String store = TestModels.storeLocation();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(2, "eo-images", "eo-results", "eo-dead");
             Configuration inference = new Configuration();
             inference.set(InferenceOptions.MODEL, "ppocr-cls");
-            inference.set(InferenceOptions.MODEL_STORE, ModelStore.open(store).root().toString());
+            inference.set(InferenceOptions.MODEL_STORE, store);
             inference.set(InferenceOptions.MAX_QUEUE_DELAY, Duration.ofMillis(5));
             StreamingInferenceJob.Settings settings = new StreamingInferenceJob.Settings(kafka.bootstrapServers(), "eo-images",
                     "eo-results", "eo-dead", "eo-test", inference, new Properties(), DeliveryGuarantee.EXACTLY_ONCE,

@@ -1,5 +1,6 @@
 package io.flinkinference.jobs;
 
+import io.flinkinference.testing.TestModels;
 
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.InferenceResult;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +57,7 @@ class RemoteSubmissionIT {
 
     @Test
     void theJobJarCarriesWhatAClusterLacks() throws Exception {
-        try (JarFile jar = new JarFile(JobJar.locate().toFile())) {
+        try (JarFile jar = new JarFile(JobJar.locate("onnxruntime").toFile())) {
             assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo(StreamingJobMain.class.getName());
             for (String needed : List.of("io/flinkinference/jobs/StreamingInferenceJob.class",
                     "io/flinkinference/operators/InferenceFunction.class",
@@ -73,13 +75,32 @@ class RemoteSubmissionIT {
                     "org/apache/flink/runtime/minicluster/MiniCluster.class", "kafka/server/KafkaRaftServer.class")) {
                 assertThat(jar.getEntry(clusterOwn)).as(clusterOwn).isNull();
             }
+            assertThat(jar.stream().map(JarEntry::getName))
+                    .as("a CPU job jar holds no JavaCPP and no TensorRT class")
+                    .noneMatch(name -> name.startsWith("org/bytedeco/") || name.startsWith("io/flinkinference/engine/tensorrt/"));
+            assertThat(serviceFile(jar)).contains("OnnxRuntimeEngineProvider").doesNotContain("TensorRt");
+        }
+    }
+
+    @Test
+    void theGpuJobJarAddsTheTensorRtEngineButNoJavaCpp() throws Exception {
+        try (JarFile jar = new JarFile(JobJar.locate("tensorrt").toFile())) {
+            assertThat(jar.getEntry("io/flinkinference/engine/tensorrt/TensorRtEngine.class")).isNotNull();
+            assertThat(jar.getEntry("io/flinkinference/engine/tensorrt/gpu/preprocess/resize_normalize.cu")).isNotNull();
+            assertThat(serviceFile(jar)).contains("OnnxRuntimeEngineProvider").contains("TensorRtEngineProvider");
+            assertThat(jar.stream().map(JarEntry::getName)).noneMatch(name -> name.startsWith("org/bytedeco/"));
+        }
+    }
+
+    private static String serviceFile(JarFile jar) throws Exception {
+        try (var in = jar.getInputStream(jar.getEntry("META-INF/services/io.flinkinference.operators.engine.EngineProvider"))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
     @Test
     void theJobJarRunsOnACluster(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        String store = ModelStore.open(System.getProperty("flinkinference.test.store", "target/test-model-store")).root().toString();
-        PaddleOcrModels.fetchInto(ModelStore.open(store), line -> { });
+        String store = TestModels.storeLocation();
         URI rest = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
         // The extension makes its test environment the default; a user's client has no such context.
         TestStreamEnvironment.unsetAsContext();

@@ -1,5 +1,7 @@
 package io.flinkinference.jobs;
 
+import io.flinkinference.testing.TestModels;
+import io.flinkinference.testing.TestClusters;
 import io.flinkinference.avro.DeadLetter;
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.InferenceResult;
@@ -12,7 +14,6 @@ import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.samples.TextLineImages;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -39,8 +40,7 @@ class StreamingInferenceJobTest {
     private static final int IMAGES = 60;
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = TestClusters.oneTaskManager(2);
 
     private static EmbeddedKafka kafka;
     private static String store;
@@ -48,8 +48,7 @@ class StreamingInferenceJobTest {
     @BeforeAll
     static void startKafka() throws IOException {
         kafka = EmbeddedKafka.start();
-        store = System.getProperty("flinkinference.test.store", "target/test-model-store");
-        PaddleOcrModels.fetchInto(ModelStore.open(store), line -> { });
+        store = TestModels.storeLocation();
     }
 
     @AfterAll
@@ -113,7 +112,7 @@ class StreamingInferenceJobTest {
     private static StreamingInferenceJob.Settings settings(DeliveryGuarantee guarantee) {
         Configuration inference = new Configuration();
         inference.set(InferenceOptions.MODEL, "ppocr-cls");
-        inference.set(InferenceOptions.MODEL_STORE, ModelStore.open(store).root().toString());
+        inference.set(InferenceOptions.MODEL_STORE, store);
         inference.set(InferenceOptions.MAX_QUEUE_DELAY, Duration.ofMillis(10));
         return new StreamingInferenceJob.Settings(kafka.bootstrapServers(), "e2e-images", "e2e-results", "e2e-dead",
                 "e2e-test", inference, new Properties(), guarantee, Duration.ofSeconds(1), 2, true);

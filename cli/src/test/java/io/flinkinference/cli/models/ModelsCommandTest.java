@@ -1,5 +1,6 @@
 package io.flinkinference.cli.models;
 
+import io.flinkinference.testing.CommandRunner;
 import io.flinkinference.jobs.cli.CliErrors;
 
 import io.flinkinference.modelstore.ModelStore;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,8 +21,7 @@ class ModelsCommandTest {
     @TempDir
     Path root;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRunner cli = CommandRunner.of(() -> new CommandLine(new ModelsCommand()).setExecutionExceptionHandler(new CliErrors()));
 
     @BeforeEach
     void fetchModels() throws IOException {
@@ -33,10 +31,10 @@ class ModelsCommandTest {
     @Test
     void listsShowsAndVerifies() {
         assertThat(run("list")).isZero();
-        assertThat(out.toString()).contains("ppocr-cls").contains("ppocr-det").contains("ppocr-rec");
+        assertThat(cli.out()).contains("ppocr-cls").contains("ppocr-det").contains("ppocr-rec");
 
         assertThat(run("show", "ppocr-cls")).isZero();
-        assertThat(out.toString())
+        assertThat(cli.out())
                 .contains("ppocr-cls:1")
                 .contains("input:     x float32[")
                 .contains("preprocess: 48x192 NCHW BGR, resize fit-height-pad")
@@ -44,7 +42,7 @@ class ModelsCommandTest {
                 .contains("491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640");
 
         assertThat(run("verify")).isZero();
-        assertThat(out.toString()).contains("0 problems");
+        assertThat(cli.out()).contains("0 problems");
     }
 
     @Test
@@ -52,7 +50,7 @@ class ModelsCommandTest {
         Files.writeString(root.resolve("ppocr-cls/1/labels.txt"), "0\n999\n");
 
         assertThat(run("verify", "ppocr-cls")).isEqualTo(1);
-        assertThat(err.toString() + out.toString()).contains("labels.txt");
+        assertThat(cli.err() + cli.out()).contains("labels.txt");
         assertThat(run("verify", "ppocr-rec:1")).isZero();
     }
 
@@ -65,10 +63,10 @@ class ModelsCommandTest {
         assertThat(run("import", onnx.toString(), "--name", "my-cls", "--size", "48x192", "--channels", "BGR",
                 "--mean", "0.5,0.5,0.5", "--std", "0.5,0.5,0.5", "--resize", "fit-height-pad",
                 "--labels", labels.toString(), "--top-k", "1")).isZero();
-        assertThat(out.toString()).contains("Published my-cls:1");
+        assertThat(cli.out()).contains("Published my-cls:1");
 
         assertThat(run("show", "my-cls:1", "--json")).isZero();
-        assertThat(out.toString())
+        assertThat(cli.out())
                 .contains("\"labelsFile\" : \"orientation.txt\"")
                 .contains("\"resizeMode\" : \"fit-height-pad\"")
                 .contains("\"channelOrder\" : \"BGR\"");
@@ -77,26 +75,21 @@ class ModelsCommandTest {
     @Test
     void userErrorsAreOneClearLine() {
         assertThat(run("show", "no-such-model")).isEqualTo(1);
-        assertThat(err.toString()).contains("error: No model 'no-such-model'").doesNotContain("at io.");
+        assertThat(cli.err()).contains("error: No model 'no-such-model'").doesNotContain("at io.");
 
         assertThat(run("show", "../../etc")).isEqualTo(1);
-        assertThat(err.toString()).contains("could escape the model store");
+        assertThat(cli.err()).contains("could escape the model store");
 
         assertThat(run("import", root.resolve("missing.onnx").toString(), "--name", "x")).isEqualTo(2);
-        assertThat(err.toString()).contains("No such model file");
+        assertThat(cli.err()).contains("No such model file");
     }
 
+    /** Runs {@code models ARGS --store <this test's store>}. */
     private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
         String[] withStore = new String[args.length + 2];
         System.arraycopy(args, 0, withStore, 0, args.length);
         withStore[args.length] = "--store";
         withStore[args.length + 1] = root.toString();
-        return new CommandLine(new ModelsCommand())
-                .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true))
-                .setExecutionExceptionHandler(new CliErrors())
-                .execute(withStore);
+        return cli.run(withStore);
     }
 }

@@ -1,5 +1,6 @@
 package io.flinkinference.tools.setup;
 
+import io.flinkinference.testing.TestModels;
 import io.flinkinference.testing.CommandRunner;
 import io.flinkinference.tools.ToolsCli;
 import io.flinkinference.modelstore.ModelStore;
@@ -19,8 +20,7 @@ abstract class SetupTestSupport {
 
     @BeforeEach
     void fetchModels() throws Exception {
-        store = ModelStore.open(root.toUri());
-        PaddleOcrModels.fetchInto(store, line -> { });
+        store = TestModels.freshStore(root);
     }
 
     /** Runs {@code flink-inference ARGS}; what it printed (stdout and stderr) is {@code cli.out()}. */
