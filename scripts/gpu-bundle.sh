@@ -1,57 +1,102 @@
 #!/usr/bin/env bash
-# Packs what `gpu-check` needs to run on a GPU machine that has CUDA but no Java, Maven or network
-# (the lent device machine): a trimmed JRE, the project's jars, sample images and a model, in
-# folders that each fit one 64 MiB transfer; with --tensorrt also TensorRT's libraries in pieces.
+# Packs what the GPU machine needs to run the project's GPU code (it has CUDA but no Java, Maven,
+# TensorRT, fonts or network) into folders that each fit one device call (64 MiB, the working tree
+# included), built from a clean clone of this checkout with TensorRT 10.6 (profile tensorrt-10.6,
+# the TensorRT whose redistribution can build plans for Hopper GPUs; docs/ARCHITECTURE.md).
 #
-# Usage: scripts/gpu-bundle.sh OUT_DIR [--tensorrt]
-#   OUT_DIR/base      JRE, jars, sample JPEGs (about 55 MB)
-#   OUT_DIR/extra     Flink's core jars and the ppocr-cls model, for the TensorRT step (about 15 MB)
-#   OUT_DIR/trtK      TensorRT 10.15 libraries, K = 1..N, about 60 MB each (with --tensorrt)
-# Then, on the GPU machine, copy each folder's contents to /tmp/gpu and run
-#   LD_LIBRARY_PATH=/tmp/trtlib:/tmp/gpu/jre/lib:/usr/local/cuda/lib64 \
-#     /tmp/gpu/jre/bin/java -cp "/tmp/gpu/lib/*" io.flinkinference.tools.gpu.GpuCheckCommand \
-#     --jpegs /tmp/gpu/jpegs --store /tmp/gpu/store
+# Usage: scripts/gpu-bundle.sh OUT_DIR        (OUT_DIR must be git-ignored, e.g. .gpu/ listed in .git/info/exclude)
+#   OUT_DIR/trt1 .. trtN   TensorRT 10.6: libnvinfer, its ONNX parser and all-GPU builder resource (zstd, with
+#                          the zstd binary in trt1) and the plugin library
+#   OUT_DIR/base           a JRE (java.se, with fonts and the font libraries Java2D needs), the model store
+#                          with the PaddleOCR models, the test jars, scripts/gpu-run.sh
+#   OUT_DIR/libK           the class path, split into folders of about 55 MB
+#   OUT_DIR/jpegs          sample images for gpu-check, written here with ImageIO
+# Then, in back-to-back calls (the machine is given back 30 s after a call), carry one folder a call:
+#   trtK:  mkdir -p /tmp/trtparts && cp OUT_DIR/trtK/* /tmp/trtparts/
+#   base:  mkdir -p /tmp/gpu && cp -r OUT_DIR/base /tmp/gpu/
+#   libK:  mkdir -p /tmp/gpu/lib && cp OUT_DIR/libK/* /tmp/gpu/lib/
+#   jpegs: cp -r OUT_DIR/jpegs /tmp/gpu/
+# and run, from /tmp/gpu: BUNDLE=/tmp/gpu bash base/gpu-run.sh unpack, then gpu-run.sh plan|check|tests.
 set -euo pipefail
-out=${1:?usage: scripts/gpu-bundle.sh OUT_DIR [--tensorrt]}
+out=${1:?usage: scripts/gpu-bundle.sh OUT_DIR}
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-echo "building the project's jars"
-mvn -B -q -DskipTests install
-classpath=$(cat cli/target/launcher.classpath)
-pick() { tr ':' '\n' <<<"$classpath" | grep -E "$1" || true; }
+command -v zstd >/dev/null || { echo "gpu-bundle: zstd is needed (apt-get install zstd)" >&2; exit 1; }
+tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out" && out=$(cd "$out" && pwd)
+rm -rf "${out:?}"/*
 
-rm -rf "$out" && mkdir -p "$out/base/lib" "$out/extra/lib" "$out/extra/store"
-echo "trimming a Java runtime (java.desktop for ImageIO)"
-jlink --add-modules java.base,jdk.unsupported,java.logging,java.management,java.naming,java.xml,java.desktop \
-    --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre"
-# Debian's JDK links ImageIO's JPEG codec to the system libjpeg; bring it along.
-cp -L /usr/lib/x86_64-linux-gnu/libjpeg.so.62 "$out/jre/lib/" 2>/dev/null || true
-tar czf "$out/base/jre.tgz" -C "$out" jre && rm -rf "$out/jre"
+echo "building the project with TensorRT 10.6 in a clean clone"
+git clone -q "$root" "$tmp/src"
+mvn -B -q -f "$tmp/src/pom.xml" -Ptensorrt-10.6 -DskipTests package
+classpath=$(cat "$tmp/src/cli/target/launcher.classpath")
 
-for module in model-store operators engine-onnxruntime engine-tensorrt samples jobs tools cli; do
-    cp "$module"/target/flink-inference-"$module"-*.jar "$out/base/lib/"
+echo "packing TensorRT 10.6 (Maven Central's redist jar, 1.09 GB to download once)"
+mvn -B -q dependency:get -Dartifact=org.bytedeco:tensorrt:10.6-1.5.11:jar:linux-x86_64-redist -Dtransitive=false
+jar=~/.m2/repository/org/bytedeco/tensorrt/10.6-1.5.11/tensorrt-10.6-1.5.11-linux-x86_64-redist.jar
+mkdir -p "$tmp/trt"
+(cd "$tmp/trt" && unzip -q -j "$jar" 'org/bytedeco/tensorrt/linux-x86_64/libnvinfer.so.10' \
+    'org/bytedeco/tensorrt/linux-x86_64/libnvonnxparser.so.10' 'org/bytedeco/tensorrt/linux-x86_64/libnvinfer_plugin.so.10' \
+    'org/bytedeco/tensorrt/linux-x86_64/libnvinfer_builder_resource.so.10.6.0')
+# The plugin library separately: JavaCPP's TensorRT preset loads it with libnvinfer.
+(cd "$tmp/trt" && tar cf - libnvinfer.so.10 libnvonnxparser.so.10 libnvinfer_builder_resource.so.10.6.0 \
+    | zstd -q -T0 -12 --long=30 -o "$tmp/trt.tar.zst" && zstd -q -10 libnvinfer_plugin.so.10 -o "$tmp/plugin.zst")
+split -b 60000000 -d -a 2 "$tmp/trt.tar.zst" "$tmp/part_"
+k=0
+for part in "$tmp"/part_*; do k=$((k + 1)); mkdir -p "$out/trt$k"; mv "$part" "$out/trt$k/"; done
+cp "$(command -v zstd)" "$out/trt1/"
+mv "$tmp/plugin.zst" "$out/trt$k/libnvinfer_plugin.so.10.zst"
+
+echo "trimming a Java runtime, with fonts for the rendered samples (the GPU machine has none)"
+jlink --add-modules java.se,jdk.unsupported,jdk.zipfs,jdk.management,jdk.crypto.ec --strip-debug --no-header-files \
+    --no-man-pages --compress=2 --output "$tmp/jre"
+for lib in libjpeg.so.62 libharfbuzz.so.0 libfreetype.so.6 libgraphite2.so.3 libglib-2.0.so.0 libpng16.so.16 \
+        libbrotlidec.so.1 libpcre2-8.so.0 libbrotlicommon.so.1 libexpat.so.1 libfontconfig.so.1; do
+    cp -L "/usr/lib/x86_64-linux-gnu/$lib" "$tmp/jre/lib/"
 done
-rm -f "$out"/base/lib/*-tests.jar "$out"/base/lib/*-sources.jar
-pick '/(javacpp|cuda|tensorrt)-[^/]*\.jar$|/picocli-|/slf4j-api-|/commons-io-' | xargs -I{} cp {} "$out/base/lib/"
-pick '/(flink-core|flink-core-api|flink-annotations|flink-metrics-core|flink-shaded-guava|flink-shaded-jackson)-[^/]*\.jar$|/jackson-(core|databind|annotations)-|/commons-lang3-|/commons-text-|/kryo-' \
-    | grep -v -- '-tests.jar' | xargs -I{} cp {} "$out/extra/lib/"
+mkdir -p "$tmp/jre/fontkit"
+cp /usr/share/fonts/truetype/dejavu/DejaVu{Sans,Sans-Bold,Serif,Serif-Bold,SansMono,SansMono-Bold}.ttf "$tmp/jre/fontkit/"
+cat > "$tmp/jre/fontkit/fonts.conf" <<'XML'
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>/tmp/jre/fontkit</dir>
+  <cachedir>/tmp/fc-cache</cachedir>
+  <alias><family>sans-serif</family><prefer><family>DejaVu Sans</family></prefer></alias>
+  <alias><family>serif</family><prefer><family>DejaVu Serif</family></prefer></alias>
+  <alias><family>monospace</family><prefer><family>DejaVu Sans Mono</family></prefer></alias>
+</fontconfig>
+XML
+mkdir -p "$out/base/tests" "$out/base/store"
+tar czf "$out/base/jre.tgz" -C "$tmp" jre
+cp "$root/scripts/gpu-run.sh" "$out/base/"
+store=${FLINK_INFERENCE_STORE:-$HOME/.flink-inference/models}
+[ -d "$store/ppocr-rec" ] || "$root/bin/flink-inference" models fetch
+cp -r "$store/ppocr-cls" "$store/ppocr-det" "$store/ppocr-rec" "$out/base/store/"
+for module in engine-tensorrt tools operators; do
+    (cd "$tmp/src/$module/target/test-classes" && zip -q -r "$out/base/tests/gpu-tests.jar" . -x 'log4j2-test.properties')
+done
+cp "$tmp/src/test-fixtures/target"/flink-inference-test-fixtures-*.jar "$out/base/tests/"
+mvn -B -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.4 -Dtransitive=false
+cp ~/.m2/repository/org/junit/platform/junit-platform-console-standalone/1.14.4/*.jar "$out/base/tests/"
+tr ':' '\n' <<<"$classpath" | grep '/assertj-core-' | xargs -I{} cp {} "$out/base/tests/"
+
+echo "the class path, ONNX Runtime with its Linux natives only"
+mkdir -p "$tmp/lib"
+tr ':' '\n' <<<"$classpath" | grep -v -E '/(onnxruntime-[0-9.]+|async-profiler-[0-9.]+)\.jar$' | xargs -I{} cp {} "$tmp/lib/"
+for module in model-store operators engine-onnxruntime engine-tensorrt samples jobs tools cli; do
+    cp "$tmp/src/$module/target"/flink-inference-"$module"-*.jar "$tmp/lib/"
+done
+ort=$(tr ':' '\n' <<<"$classpath" | grep -E '/onnxruntime-[0-9.]+\.jar$')
+mkdir -p "$tmp/ort" && (cd "$tmp/ort" && unzip -q "$ort" && rm -rf ai/onnxruntime/native/osx-* ai/onnxruntime/native/win-* \
+    ai/onnxruntime/native/linux-aarch64 && zip -q -r -9 "$tmp/lib/$(basename "$ort" .jar)-linux-x64.jar" .)
+k=1 && mkdir -p "$out/lib$k"
+for jarfile in $(ls -S "$tmp/lib"); do
+    if (( $(du -sb "$out/lib$k" | cut -f1) + $(stat -c %s "$tmp/lib/$jarfile") > 55000000 )); then
+        k=$((k + 1)) && mkdir -p "$out/lib$k"
+    fi
+    mv "$tmp/lib/$jarfile" "$out/lib$k/"
+done
 
 echo "writing sample images with ImageIO"
-java -cp "$classpath:tools/target/classes" io.flinkinference.tools.gpu.SampleJpegs "$out/base/jpegs" >/dev/null
-store=${FLINK_INFERENCE_STORE:-$HOME/.flink-inference/models}
-[ -d "$store/ppocr-cls" ] || bin/flink-inference models fetch
-cp -r "$store/ppocr-cls" "$out/extra/store/"
-
-if [ "${2:-}" = "--tensorrt" ]; then
-    echo "packing TensorRT 10.15's libraries from Maven Central's redist jar (about 534 MB to download)"
-    mvn -B -q dependency:get -Dartifact=org.bytedeco:tensorrt:10.15-1.5.13:jar:linux-x86_64-redist -Dtransitive=false
-    jar=$(ls ~/.m2/repository/org/bytedeco/tensorrt/10.15-1.5.13/tensorrt-10.15-1.5.13-linux-x86_64-redist.jar)
-    tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
-    (cd "$tmp" && unzip -q -j "$jar" 'org/bytedeco/tensorrt/linux-x86_64/libnvinfer.so.*' \
-        'org/bytedeco/tensorrt/linux-x86_64/libnvonnxparser.so.*' 'org/bytedeco/tensorrt/linux-x86_64/libnvinfer_plugin.so.*')
-    # xz, because the GPU machine has no zstd; unpack there with: cat trt*/part_* | xz -d | tar x -C /tmp/trtlib
-    (cd "$tmp" && tar cf - libnv* | xz -T0 -6 > trt.tar.xz && split -b 60000000 -d -a 2 trt.tar.xz part_)
-    k=0
-    for part in "$tmp"/part_*; do k=$((k + 1)); mkdir -p "$out/trt$k"; mv "$part" "$out/trt$k/"; done
-fi
+java -cp "$tmp/src/tools/target/classes:$classpath" io.flinkinference.tools.gpu.SampleJpegs "$out/jpegs" >/dev/null
 du -sh "$out"/*

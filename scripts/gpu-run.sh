@@ -2,6 +2,7 @@
 # On the GPU machine (no Java, no TensorRT, no network): unpacks what scripts/gpu-bundle.sh packed
 # and runs one step, logging to $OUT (or /tmp/gpu-out). Run from the folder holding the bundle.
 #   scripts/gpu-run.sh unpack              TensorRT parts in /tmp/trtparts -> /tmp/trtlib; JRE -> /tmp/jre
+# (the folders scripts/gpu-bundle.sh writes, copied there as its header says)
 #   scripts/gpu-run.sh plan MODEL [ARGS]   flink-inference setup tensorrt MODEL into the bundle's store
 #   scripts/gpu-run.sh check [ARGS]        flink-inference gpu-check, every step
 #   scripts/gpu-run.sh tests               the GPU and TensorRT tests (JUnit console launcher)
@@ -20,6 +21,9 @@ case "$step" in
   unpack)
     chmod +x /tmp/trtparts/zstd
     mkdir -p /tmp/trtlib && cat /tmp/trtparts/part_* | /tmp/trtparts/zstd -d -q --long=30 | tar x -C /tmp/trtlib
+    for packed in /tmp/trtparts/*.so.10.zst; do
+      [ -e "$packed" ] && /tmp/trtparts/zstd -d -q -f "$packed" -o "/tmp/trtlib/$(basename "$packed" .zst)"
+    done
     tar xzf "$bundle/base/jre.tgz" -C /tmp
     ls -la /tmp/trtlib | tee "$out/unpack.log"
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee -a "$out/unpack.log"
