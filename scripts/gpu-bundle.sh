@@ -78,7 +78,8 @@ done
 cp "$tmp/src/test-fixtures/target"/flink-inference-test-fixtures-*.jar "$out/base/tests/"
 mvn -B -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.4 -Dtransitive=false
 cp ~/.m2/repository/org/junit/platform/junit-platform-console-standalone/1.14.4/*.jar "$out/base/tests/"
-tr ':' '\n' <<<"$classpath" | grep '/assertj-core-' | xargs -I{} cp {} "$out/base/tests/"
+assertj=$(sed -n 's:.*<assertj.version>\(.*\)</assertj.version>.*:\1:p' "$root/pom.xml")
+cp ~/.m2/repository/org/assertj/assertj-core/"$assertj"/assertj-core-"$assertj".jar "$out/base/tests/"
 
 echo "the class path, ONNX Runtime with its Linux natives only"
 mkdir -p "$tmp/lib"

@@ -2,7 +2,6 @@ package io.flinkinference.cli;
 
 import io.flinkinference.jobs.StreamingInferenceJob;
 
-import io.flinkinference.avro.DeadLetter;
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.InferenceResult;
 import io.flinkinference.jobs.cli.DurationConverter;
@@ -40,8 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The embedded default, everything real on this machine: a Kafka broker (KRaft, loopback), a
- * Flink MiniCluster running the streaming job, ONNX Runtime on the CPU and the PaddleOCR
- * orientation classifier. Text lines are rendered (some upside down, a few corrupt), streamed
+ * Flink MiniCluster running the streaming job, ONNX Runtime on the CPU (or TensorRT on a GPU, with
+ * {@code --engine tensorrt}) and the PaddleOCR orientation classifier. Text lines are rendered (some upside down, a few corrupt), streamed
  * through Kafka, classified, and checked against the known answers.
  */
 @Command(

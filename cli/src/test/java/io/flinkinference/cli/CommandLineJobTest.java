@@ -3,14 +3,11 @@ package io.flinkinference.cli;
 import io.flinkinference.testing.CommandRunner;
 import io.flinkinference.testing.TestModels;
 import io.flinkinference.samples.EmbeddedKafka;
-import io.flinkinference.modelstore.ModelStore;
-import io.flinkinference.samples.models.PaddleOcrModels;
 import io.flinkinference.samples.TextLineImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.io.IOException;

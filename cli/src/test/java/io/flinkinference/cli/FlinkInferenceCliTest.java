@@ -3,7 +3,6 @@ package io.flinkinference.cli;
 import io.flinkinference.testing.CommandRunner;
 import org.junit.jupiter.api.Test;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FlinkInferenceCliTest {

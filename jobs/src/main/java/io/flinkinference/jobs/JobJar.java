@@ -1,12 +1,14 @@
 package io.flinkinference.jobs;
 
+import io.flinkinference.operators.engine.Engines;
+
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Finds the job jar a remote cluster needs, next to this class in {@code jobs/target}:
- * {@code flink-inference-job.jar} (ONNX Runtime) or, for the TensorRT engine,
+ * {@code flink-inference-job.jar} (ONNX Runtime) or, for an engine that runs on GPUs (TensorRT),
  * {@code flink-inference-job-gpu.jar}, which adds the TensorRT engine's classes (JavaCPP itself
  * must be in the GPU TaskManagers' {@code lib/}, loaded once per JVM).
  */
@@ -16,9 +18,9 @@ final class JobJar {
 
     private JobJar() {}
 
-    /** The job jar for {@code engine}. */
+    /** The job jar for {@code engine}: the GPU one for engines that run on GPUs. */
     static Path locate(String engine) {
-        return locateNamed("tensorrt".equals(engine) ? GPU : CPU);
+        return locateNamed(Engines.provider(engine).usesGpu() ? GPU : CPU);
     }
 
     static Path locateNamed(String name) {

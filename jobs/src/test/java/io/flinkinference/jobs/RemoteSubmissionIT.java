@@ -7,8 +7,6 @@ import io.flinkinference.avro.InferenceResult;
 import io.flinkinference.samples.EmbeddedKafka;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.OutputReader;
-import io.flinkinference.modelstore.ModelStore;
-import io.flinkinference.samples.models.PaddleOcrModels;
 import io.flinkinference.samples.TextLineImages;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;

@@ -139,8 +139,8 @@ public final class Inference<IN, OUT> implements Serializable {
          * those under the name of an engine on the class path ({@code onnxruntime.*},
          * {@code tensorrt.*}) or declared by one; other keys (Flink's own, {@code execution.*},
          * {@code state.*}, ...) are left alone, so a job may pass its whole configuration.
-         * {@link #build()} then refuses unknown {@code inference.*} keys and keys the chosen
-         * engine does not declare.
+         * {@link #build()} then refuses unknown {@code inference.*} keys and keys under the chosen
+         * engine's name that it does not declare; keys of the other engines are left to them.
          */
         public Builder<IN, OUT> configure(ReadableConfig config) {
             config.toMap().forEach((key, value) -> {
@@ -250,9 +250,9 @@ public final class Inference<IN, OUT> implements Serializable {
             }
             String engine = settings.get(InferenceOptions.ENGINE);
             EngineProvider provider = Engines.provider(engine);
-            Map<String, String> engineOptions = settings.toMap().entrySet().stream()
+            Map<String, String> engineOptions = Engines.optionsFor(provider, settings.toMap().entrySet().stream()
                     .filter(e -> !e.getKey().startsWith(InferenceOptions.PREFIX))
-                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
             Engines.checkOptions(provider, engineOptions);
 
             Duration timeout = settings.get(InferenceOptions.TIMEOUT);

@@ -81,7 +81,7 @@ class InferenceBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("No inference engine named 'tensorflow'")
                 .hasMessageContaining("inference.engine")
-                .hasMessageContaining("[" + ENGINE + "]");
+                .hasMessageContaining(ENGINE).hasMessageContaining(OtherEngineProvider.NAME);
     }
 
     @Test
@@ -96,6 +96,19 @@ class InferenceBuilderTest {
         var foreign = ConfigOptions.key("onnxruntime.intra-op-threads").intType().noDefaultValue();
         assertThatThrownBy(() -> builder("m:1").engineOption(foreign, 2).build())
                 .hasMessageContaining("Unknown option 'onnxruntime.intra-op-threads' for the options-only engine");
+    }
+
+    @Test
+    void leavesTheOptionsOfAnotherEngineToItSoThatOneFileCanServeBoth() {
+        Configuration shared = new Configuration();
+        shared.set(OptionsOnlyEngineProvider.THREADS, 4);
+        shared.set(OtherEngineProvider.LEVEL, 3);
+
+        Inference<InferenceRequest, InferenceResult> inference = builder("m:1").configure(shared).build();
+
+        assertThat(inference.spec().engineOptions()).containsOnlyKeys(OptionsOnlyEngineProvider.THREADS.key());
+        assertThat(Inference.builder().configure(shared).engine(OtherEngineProvider.NAME).modelStore("file:///tmp/store").model("m:1").build()
+                .spec().engineOptions()).containsOnlyKeys(OtherEngineProvider.LEVEL.key());
     }
 
     @Test

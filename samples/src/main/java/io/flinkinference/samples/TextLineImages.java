@@ -1,6 +1,5 @@
 package io.flinkinference.samples;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -8,9 +7,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -45,13 +41,7 @@ public final class TextLineImages {
 
         /** The image encoded as PNG, as it would arrive from a camera or a scanner. */
         public byte[] png() {
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                ImageIO.write(image, "png", bytes);
-                return bytes.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot encode a rendered line as PNG", e);
-            }
+            return ImageFiles.png(image);
         }
     }
 

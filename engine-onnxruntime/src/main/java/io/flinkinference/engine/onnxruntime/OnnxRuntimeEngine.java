@@ -59,6 +59,9 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
     private final OutputShapes outputShapes;
+    private final BatchRange batchRange;
+    /** Outputs whose guessed shape ONNX Runtime refused once; it allocates them itself. */
+    private final Set<String> notPinnable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private OnnxRuntimeEngine(String description, OrtEnvironment environment, OrtSession session,
             List<TensorSpec> inputs, List<TensorSpec> outputs, OutputShapes outputShapes) {
@@ -68,6 +71,8 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         this.inputs = inputs;
         this.outputs = outputs;
         this.outputShapes = outputShapes;
+        boolean dynamicBatch = inputs.stream().allMatch(t -> t.rank() > 0 && t.isDynamic(0));
+        this.batchRange = dynamicBatch ? BatchRange.ANY : BatchRange.fixed(inputs.get(0).shape().get(0).intValue());
     }
 
     public static OnnxRuntimeEngine open(ModelVersion model, ReadableConfig options) {
@@ -155,32 +160,47 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
 
     @Override
     public BatchRange batchRange() {
-        boolean dynamicBatch = inputs.stream().allMatch(t -> t.rank() > 0 && t.isDynamic(0));
-        return dynamicBatch ? BatchRange.ANY : BatchRange.fixed(inputs.get(0).shape().get(0).intValue());
+        return batchRange;
     }
 
     @Override
     public Map<String, Tensor> infer(Map<String, Tensor> batch) {
-        TensorValidator.validate(batch, inputs, batchRange());
+        TensorValidator.validate(batch, inputs, batchRange);
         long batchSize = batch.values().iterator().next().dim(0);
         Map<String, Tensor> preallocated = new LinkedHashMap<>();
         for (String name : outputShapes.names()) {
-            outputShapes.forBatch(name, batchSize).ifPresent(shape ->
-                    preallocated.put(name, Tensor.allocate(outputDataType(name), shape)));
+            if (!notPinnable.contains(name)) {
+                outputShapes.forBatch(name, batchSize).ifPresent(shape ->
+                        preallocated.put(name, Tensor.allocate(outputDataType(name), shape)));
+            }
         }
-        return run(batch, preallocated);
+        if (preallocated.isEmpty()) {
+            return run(batch, preallocated);
+        }
+        try {
+            return run(batch, preallocated);
+        } catch (EngineException e) {
+            // The shape guessed for an output was wrong (its first dimension was not the batch): from now on
+            // ONNX Runtime allocates those outputs itself. A failure of the model itself fails again below.
+            if (notPinnable.addAll(preallocated.keySet())) {
+                LOG.warn("ONNX Runtime refused output memory of the shapes guessed for {} of {} ({}); it allocates "
+                        + "them itself from now on", preallocated.keySet(), description, e.getMessage());
+            }
+            return run(batch, Map.of());
+        }
     }
 
     /**
      * Runs one batch with ONNX Runtime writing the given outputs straight into the caller's
-     * tensors, for a caller that keeps its own output memory. Only outputs whose shape is known
+     * tensors: what {@link #infer(Map)} does with tensors of its own, open to a caller in this
+     * package that keeps its own output memory (the tests watch where ONNX Runtime writes through it). Only outputs whose shape is known
      * before the run can be given, with exactly that shape and the graph's dtype; the others are
      * allocated and copied out as in {@link #infer(Map)}.
      *
      * @return every output by name; the given ones are the given tensors, now holding the results
      */
-    public Map<String, Tensor> infer(Map<String, Tensor> batch, Map<String, Tensor> outputsInto) {
-        TensorValidator.validate(batch, inputs, batchRange());
+    Map<String, Tensor> infer(Map<String, Tensor> batch, Map<String, Tensor> outputsInto) {
+        TensorValidator.validate(batch, inputs, batchRange);
         long batchSize = batch.values().iterator().next().dim(0);
         for (Map.Entry<String, Tensor> given : outputsInto.entrySet()) {
             String name = given.getKey();

@@ -1,6 +1,5 @@
 package io.flinkinference.engine.tensorrt;
 
-import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.ModelFormat;
@@ -45,6 +44,15 @@ public final class TensorRtEngineProvider implements EngineProvider {
     @Override
     public boolean usesGpu() {
         return true;
+    }
+
+    /**
+     * The GPUs CUDA itself can use here: in a container {@code /dev/nvidia*} may list devices that
+     * CUDA cannot open. Without a usable one this fails with what is missing.
+     */
+    @Override
+    public int visibleGpus() {
+        return Cuda.deviceCount();
     }
 
     @Override

@@ -108,13 +108,15 @@ final class TensorRtExecutionContext implements ExecutionContext {
     private PinnedMemory encodedImages(long bytes) {
         if (encodedImages == null || encodedImages.bytes() < bytes) {
             long grown = Math.max(bytes, encodedImages == null ? 0 : encodedImages.bytes() * 3 / 2);
+            // The new block first: if it cannot be had, the old one stays whole and in use, never freed and still referenced.
+            PinnedMemory larger = PinnedMemory.allocate(grown);
             if (encodedImages != null) {
                 Cuda.use(engine.device());
                 stream.complete(); // a failed batch may have left work on the stream that reads it
                 resources.remove(encodedImages);
                 encodedImages.close();
             }
-            encodedImages = keep(PinnedMemory.allocate(grown));
+            encodedImages = keep(larger);
         }
         return encodedImages;
     }

@@ -72,8 +72,14 @@ public final class DynamicBatcher implements AutoCloseable {
         this.listener = listener;
         this.clock = clock;
         this.contexts = new ArrayBlockingQueue<>(config.maxInflightBatches());
-        for (int i = 0; i < config.maxInflightBatches(); i++) {
-            contexts.add(engine.newContext());
+        try {
+            for (int i = 0; i < config.maxInflightBatches(); i++) {
+                contexts.add(engine.newContext());
+            }
+        } catch (RuntimeException | Error e) {
+            // Out of GPU memory for the second context, say: the first must not outlive the engine it runs on.
+            contexts.forEach(ExecutionContext::close);
+            throw e;
         }
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(runnable -> {
@@ -108,15 +114,6 @@ public final class DynamicBatcher implements AutoCloseable {
         return pending.future;
     }
 
-    /** Records waiting to be batched (for tests and metrics). */
-    public int queued() {
-        lock.lock();
-        try {
-            return buckets.values().stream().mapToInt(ArrayDeque::size).sum();
-        } finally {
-            lock.unlock();
-        }
-    }
 
     private void wake() {
         lock.lock();

@@ -47,6 +47,34 @@ public final class Engines {
     }
 
     /**
+     * The options among {@code candidates} that are {@code chosen}'s to check: keys that belong
+     * to another engine on the class path (under its name, or declared by it) are left out, so
+     * that one configuration file can carry the options of several engines. What is left is
+     * checked by {@link #checkOptions}, so a misspelled key of the chosen engine is still an error.
+     */
+    public static Map<String, String> optionsFor(EngineProvider chosen, Map<String, String> candidates) {
+        Set<String> chosenKeys = knownKeys(chosen);
+        Map<String, String> options = new java.util.TreeMap<>();
+        candidates.forEach((key, value) -> {
+            boolean chosensOwn = key.startsWith(chosen.name() + ".") || chosenKeys.contains(key);
+            if (chosensOwn || !belongsToAnother(chosen, key)) {
+                options.put(key, value);
+            }
+        });
+        return options;
+    }
+
+    private static boolean belongsToAnother(EngineProvider chosen, String key) {
+        for (EngineProvider provider : providers()) {
+            if (!provider.name().equals(chosen.name())
+                    && (key.startsWith(provider.name() + ".") || knownKeys(provider).contains(key))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Checks that every key is an option {@code provider} declares and that its value parses,
      * naming the first key that is wrong and the keys the engine knows.
      */
@@ -80,7 +108,17 @@ public final class Engines {
         return keys;
     }
 
-    private static ServiceLoader<EngineProvider> providers() {
-        return ServiceLoader.load(EngineProvider.class, Engines.class.getClassLoader());
+    /**
+     * The providers on the class path, found once per class loader of this class (in Flink, once
+     * per job's user-code class loader): builders check every key of a job's configuration against
+     * them, and providers hold no state of their own.
+     */
+    private static List<EngineProvider> providers() {
+        return Loaded.PROVIDERS;
+    }
+
+    private static final class Loaded {
+        static final List<EngineProvider> PROVIDERS =
+                ServiceLoader.load(EngineProvider.class, Engines.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
     }
 }

@@ -18,8 +18,10 @@ import java.util.Map;
  * histograms {@code batchSize}, {@code queueDelayMicros}, {@code inferenceMicros}; meters
  * {@code recordsPerSecond}, {@code batchesPerSecond}; counters {@code failures.<stage>}.
  *
- * <p>Updated concurrently: the batcher's worker threads complete batches in parallel, the
- * dispatcher thread reports queue delays and both the task thread and the workers count failures.
+ * <p>Updated concurrently: the batcher's worker threads run and complete batches in parallel
+ * (batch sizes, queue delays, inference times) and both the task thread and the workers count
+ * failures. The {@code failures.deserialize} counter stays at 0 here: the streaming job routes
+ * unreadable messages before this function sees them.
  * So the counters are {@link ThreadSafeSimpleCounter}s ({@code MetricGroup.counter(name)} would
  * register a plain {@code SimpleCounter}, whose unsynchronized increments lose updates), and the
  * histograms are {@link DescriptiveStatisticsHistogram}s, whose ring buffer is synchronized.

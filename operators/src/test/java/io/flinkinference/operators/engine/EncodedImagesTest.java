@@ -5,7 +5,6 @@ import io.flinkinference.operators.batching.EncodedImageBatchifier;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

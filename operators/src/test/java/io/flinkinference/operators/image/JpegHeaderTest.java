@@ -3,11 +3,7 @@ package io.flinkinference.operators.image;
 import io.flinkinference.samples.ImageFiles;
 import org.junit.jupiter.api.Test;
 
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;

@@ -3,7 +3,6 @@ package io.flinkinference.samples.models;
 import io.flinkinference.modelstore.Checksums;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
-import io.flinkinference.modelstore.ModelStoreException;
 import io.flinkinference.modelstore.ModelStoreException.ChecksumMismatchException;
 import io.flinkinference.modelstore.ModelStoreException.MissingArtifactException;
 import io.flinkinference.modelstore.ModelVersion;

@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
             "  3. nvJPEG batched decoding against ImageIO, and its speed against ImageIO on all cores; then JPEG to model "
                     + "input entirely on the GPU against the CPU path (ImageIO and Java2D on all cores);",
             "  4. TensorRT: parse the model, configure the builder, build a plan; where that works, run it against "
-                    + "ONNX Runtime, from floats and from PNG bytes decoded on the GPU, and time it.",
+                    + "ONNX Runtime, from floats and from JPEG bytes decoded on the GPU (nvJPEG), and time it.",
             "Exit status: 0 all checks passed, 1 a check failed, 2 no usable GPU. Missed speed goals are reported, not failed."},
         footer = {"", "Examples:", "  flink-inference gpu-check", "  flink-inference gpu-check --device 1 --skip-tensorrt"})
 public final class GpuCheckCommand implements Callable<Integer> {

@@ -1,20 +1,17 @@
 package io.flinkinference.tools.setup;
 
+import io.flinkinference.modelstore.DerivedModel;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.samples.models.PaddleOcrModels;
-import io.flinkinference.modelstore.manifest.Lineage;
 import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.operators.engine.InferenceEngine;
-import org.apache.commons.io.file.PathUtils;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,42 +70,10 @@ final class DerivedModelPublisher {
         return new Outcome(report, Optional.of(published));
     }
 
-    /**
-     * Publishes a model derived from {@code parent}: the candidate's main file, the parent's other
-     * files (labels, alphabet), the parent's tensors and pre- and post-processing, and a lineage
-     * naming the parent, the transform and {@code facts}.
-     */
-    static ModelVersion publish(ModelStore store, ModelVersion parent, Candidate candidate, Map<String, String> facts)
-            throws IOException {
-        Manifest manifest = parent.manifest();
-        Path work = Files.createTempDirectory("flink-inference-setup");
-        try {
-            Map<String, Path> files = new LinkedHashMap<>();
-            Path main = work.resolve(candidate.artifact());
-            Files.write(main, candidate.bytes());
-            files.put(candidate.artifact(), main);
-            for (var file : manifest.files()) {
-                if (!file.name().equals(manifest.artifact())) {
-                    Path copy = work.resolve(file.name());
-                    Files.write(copy, parent.readArtifact(file.name()));
-                    files.put(file.name(), copy);
-                }
-            }
-            Manifest draft = Manifest.builder(candidate.name())
-                    .format(candidate.format())
-                    .artifact(candidate.artifact())
-                    .precision(candidate.precision())
-                    .inputs(manifest.inputs())
-                    .outputs(manifest.outputs())
-                    .preprocessing(manifest.preprocessing())
-                    .postprocessing(manifest.postprocessing())
-                    .lineage(new Lineage(manifest.name(), manifest.version(), List.of(candidate.transform()),
-                            manifest.lineage().source(), facts))
-                    .build();
-            return store.publish(draft, files);
-        } finally {
-            PathUtils.deleteDirectory(work);
-        }
+    /** Publishes a model derived from {@code parent} (see {@link DerivedModel#publishInto}). */
+    static ModelVersion publish(ModelStore store, ModelVersion parent, Candidate candidate, Map<String, String> facts) {
+        return new DerivedModel(candidate.name(), candidate.format(), candidate.artifact(), candidate.precision(),
+                candidate.transform(), candidate.bytes(), facts).publishInto(store, parent);
     }
 
     /** The table a setup step ends with: parent and candidate side by side. */

@@ -4,7 +4,6 @@ import io.flinkinference.testing.TestModels;
 import io.flinkinference.testing.CommandRunner;
 import io.flinkinference.tools.ToolsCli;
 import io.flinkinference.modelstore.ModelStore;
-import io.flinkinference.samples.models.PaddleOcrModels;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -5,7 +5,6 @@ import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import org.junit.jupiter.api.Test;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

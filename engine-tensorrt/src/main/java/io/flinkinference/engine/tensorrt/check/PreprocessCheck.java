@@ -13,7 +13,6 @@ import io.flinkinference.engine.tensorrt.gpu.preprocess.ImageBatchLayout;
 import io.flinkinference.operators.image.ImageGeometry;
 import io.flinkinference.engine.tensorrt.gpu.preprocess.KernelVerification;
 import io.flinkinference.engine.tensorrt.gpu.preprocess.PreprocessKernel;
-import org.bytedeco.cuda.global.cudart;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

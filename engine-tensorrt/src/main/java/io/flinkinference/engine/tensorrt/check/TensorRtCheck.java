@@ -4,10 +4,9 @@ import io.flinkinference.operators.batching.EncodedImageBatchifier;
 import io.flinkinference.engine.tensorrt.TensorRtEngine;
 import io.flinkinference.engine.tensorrt.TensorRtLibrary;
 import io.flinkinference.engine.tensorrt.plan.TensorRtCompiler;
+import io.flinkinference.modelstore.DerivedModel;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
-import io.flinkinference.modelstore.manifest.Lineage;
-import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.operators.engine.Engines;
 import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.InferenceEngine;
@@ -86,36 +85,10 @@ final class TensorRtCheck {
         }
     }
 
-    /**
-     * The plan as a version of its own in the scratch store, with the model's tensors, pre- and
-     * postprocessing, and the files its postprocessing names (labels, alphabet), copied from the
-     * model: a manifest that names a file the version lacks is refused by the store.
-     */
-    static ModelVersion publish(ModelStore store, ModelVersion model, ModelCompiler.Compiled plan) throws IOException {
-        Manifest manifest = model.manifest();
-        Path folder = Files.createTempDirectory("gpu-check-plan");
-        try {
-            Map<String, Path> files = new java.util.HashMap<>();
-            files.put(plan.artifact(), Files.write(folder.resolve(plan.artifact()), plan.bytes()));
-            for (var file : manifest.files()) {
-                if (!file.name().equals(manifest.artifact())) {
-                    files.put(file.name(), Files.write(folder.resolve(file.name()), model.readArtifact(file.name())));
-                }
-            }
-            return store.publish(Manifest.builder(plan.name())
-                    .format(plan.format())
-                    .artifact(plan.artifact())
-                    .precision(manifest.precision())
-                    .inputs(manifest.inputs())
-                    .outputs(manifest.outputs())
-                    .preprocessing(manifest.preprocessing())
-                    .postprocessing(manifest.postprocessing())
-                    .lineage(new Lineage(manifest.name(), manifest.version(), List.of(plan.transform()),
-                            manifest.lineage().source(), plan.facts()))
-                    .build(), files);
-        } finally {
-            PathUtils.deleteDirectory(folder);
-        }
+    /** The plan as a version of its own in the scratch store, derived from the model as {@code setup tensorrt} publishes it. */
+    static ModelVersion publish(ModelStore store, ModelVersion model, ModelCompiler.Compiled plan) {
+        return new DerivedModel(plan.name(), plan.format(), plan.artifact(), model.manifest().precision(), plan.transform(),
+                plan.bytes(), plan.facts()).publishInto(store, model);
     }
 
     /** The images decoded on the CPU and preprocessed as the manifest says, in batches. */

@@ -214,11 +214,12 @@ public final class NvJpegDecoder implements AutoCloseable {
     private PinnedMemory ensureBitstreams(long bytes, CudaStream stream) {
         if (bitstreams == null || bitstreams.bytes() < bytes) {
             long grown = Math.max(bytes, bitstreams == null ? 0 : bitstreams.bytes() * 3 / 2);
+            PinnedMemory larger = PinnedMemory.allocate(grown); // first, so that a failure leaves no freed block behind
             if (bitstreams != null) {
                 stream.complete();
                 bitstreams.close();
             }
-            bitstreams = PinnedMemory.allocate(grown);
+            bitstreams = larger;
         }
         return bitstreams;
     }
