@@ -43,6 +43,12 @@ final class Int8Command implements Callable<Integer> {
             description = "Nodes (by output name, as 'setup inspect' and this command print them) to leave in float.")
     java.util.List<String> keepFloat = new java.util.ArrayList<>();
 
+    @Option(names = "--target", paramLabel = "ENGINE", defaultValue = "onnxruntime",
+            description = "The engine the model is for: onnxruntime (biases as int32, which ONNX Runtime fuses into "
+                    + "QLinearConv) or tensorrt (biases left in float, as TensorRT's ONNX parser requires; published as "
+                    + "MODEL-int8-tensorrt, for 'setup tensorrt') (default ${DEFAULT-VALUE}).")
+    String target;
+
     @Option(names = "--max-float-nodes", paramLabel = "N", defaultValue = "8",
             description = "When full INT8 misses --min-agreement on the calibration set, leave up to N of the most "
                     + "sensitive nodes in float (0: never; default ${DEFAULT-VALUE}).")
@@ -54,6 +60,12 @@ final class Int8Command implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        QdqQuantizer.Target engine = switch (target) {
+            case "onnxruntime" -> QdqQuantizer.Target.ONNX_RUNTIME;
+            case "tensorrt" -> QdqQuantizer.Target.TENSORRT;
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--target must be onnxruntime or tensorrt, not " + target);
+        };
         ModelStore opened = options.openStore();
         ModelVersion version = options.resolveParent(opened);
         SampleImages calibrationSet = DerivedModelPublisher.samples(calibrationSamples, options.renderedLines, version, CALIBRATION_SEED);
@@ -66,7 +78,7 @@ final class Int8Command implements Callable<Integer> {
                     out.flush();
                 });
         double minAgreement = options.minAgreement(0.97);
-        QdqQuantizer.Result result = Int8Tuning.tune(calibrated, version, batches, minAgreement, maxFloatNodes,
+        QdqQuantizer.Result result = Int8Tuning.tune(calibrated, engine, version, batches, minAgreement, maxFloatNodes,
                 new java.util.LinkedHashSet<>(keepFloat), out);
         out.printf("Quantized %d of %d nodes (%d activation tensors), after folding %d BatchNormalizations%s; in float: %s%n",
                 result.quantizedNodes(), calibrated.nodes().size(), result.activations(), result.foldedBatchNorms(),
@@ -77,12 +89,14 @@ final class Int8Command implements Callable<Integer> {
         facts.put("calibration.samples", Integer.toString(calibrationSet.size()));
         facts.put("calibration.setSha256", calibrationSet.hash());
         facts.put("int8.nodesInFloat", String.join(",", result.keptInFloat()));
+        facts.put("int8.target", target);
         if (calibration == QdqQuantizer.Calibration.PERCENTILE) {
             facts.put("calibration.percentile", Double.toString(percentile));
         }
         var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
                 DerivedModelPublisher.Candidate.onnx(version, result.model().toByteArray(),
-                        options.name(version, "int8"), "int8", QdqQuantizer.TRANSFORM, facts),
+                        options.name(version, engine == QdqQuantizer.Target.TENSORRT ? "int8-tensorrt" : "int8"), "int8",
+                        QdqQuantizer.TRANSFORM, facts),
                 options.validationSamples(version), minAgreement, out);
         return outcome.published().isPresent() ? 0 : 1;
     }

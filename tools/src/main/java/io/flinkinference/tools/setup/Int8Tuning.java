@@ -26,14 +26,14 @@ final class Int8Tuning {
 
     private Int8Tuning() {}
 
-    static QdqQuantizer.Result tune(QdqQuantizer.Calibrated calibrated, ModelVersion parent, List<Map<String, Tensor>> tuningSet,
-            double required, int maxInFloat, Set<String> alwaysFloat, PrintWriter out) {
+    static QdqQuantizer.Result tune(QdqQuantizer.Calibrated calibrated, QdqQuantizer.Target engine, ModelVersion parent,
+            List<Map<String, Tensor>> tuningSet, double required, int maxInFloat, Set<String> alwaysFloat, PrintWriter out) {
         Manifest manifest = parent.manifest();
         // Tune for a margin above the requirement: the held-out set will not agree as well as the set tuned on.
         double target = Math.min(1.0, required + TUNING_MARGIN);
         Set<String> excluded = new LinkedHashSet<>(alwaysFloat);
         try (InferenceEngine reference = CandidateEngines.open(parent)) {
-            QdqQuantizer.Result result = calibrated.quantize(excluded);
+            QdqQuantizer.Result result = calibrated.quantize(excluded, engine);
             ValidationGate.Report report = evaluate(reference, result, manifest, tuningSet, target);
             out.printf("All eligible nodes in INT8, on the calibration set: %s%n", report.verdict());
             if (report.passed() || maxInFloat == 0) {
@@ -47,12 +47,12 @@ final class Int8Tuning {
                 }
                 Set<String> allButOne = new LinkedHashSet<>(calibrated.nodes());
                 allButOne.remove(node);
-                sensitivity.add(Map.entry(node, evaluate(reference, calibrated.quantize(allButOne), manifest, tuningSet, target).meanAbsDiff()));
+                sensitivity.add(Map.entry(node, evaluate(reference, calibrated.quantize(allButOne, engine), manifest, tuningSet, target).meanAbsDiff()));
             }
             sensitivity.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
             for (int kept = 0; kept < Math.min(maxInFloat, sensitivity.size()); kept++) {
                 excluded.add(sensitivity.get(kept).getKey());
-                result = calibrated.quantize(excluded);
+                result = calibrated.quantize(excluded, engine);
                 report = evaluate(reference, result, manifest, tuningSet, target);
                 out.printf("  %d node(s) in float (last: %s, sensitivity %.4g): %s%n", excluded.size(),
                         sensitivity.get(kept).getKey(), sensitivity.get(kept).getValue(), report.verdict());

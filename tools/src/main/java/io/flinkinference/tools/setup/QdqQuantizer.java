@@ -40,6 +40,17 @@ public final class QdqQuantizer {
         PERCENTILE
     }
 
+    /**
+     * The engine the QDQ model is for. ONNX Runtime fuses DequantizeLinear -> Conv -> QuantizeLinear
+     * into QLinearConv only with the bias as int32 at the input scale times the weight scale;
+     * TensorRT's ONNX parser refuses an int32 DequantizeLinear ("input has type Int32 but must have
+     * type FP8, Int4, or Int8", seen on the H200 with TensorRT 10.6) and wants the bias in float.
+     */
+    public enum Target {
+        ONNX_RUNTIME,
+        TENSORRT
+    }
+
     /** The quantized model, and what was done. */
     public record Result(OnnxMl.ModelProto model, int quantizedNodes, int activations, long opsetBefore, int foldedBatchNorms,
             List<String> keptInFloat) {}
@@ -74,15 +85,20 @@ public final class QdqQuantizer {
             return targets.stream().map(n -> n.getOutput(0)).toList();
         }
 
-        /** The QDQ model with every quantizable node quantized except {@code excluded}. */
+        /** The QDQ model for ONNX Runtime with every quantizable node quantized except {@code excluded}. */
         public Result quantize(Set<String> excluded) {
+            return quantize(excluded, Target.ONNX_RUNTIME);
+        }
+
+        /** The QDQ model for {@code target} with every quantizable node quantized except {@code excluded}. */
+        public Result quantize(Set<String> excluded, Target target) {
             List<OnnxMl.NodeProto> included = targets.stream().filter(n -> !excluded.contains(n.getOutput(0))).toList();
             Map<String, Float> used = new LinkedHashMap<>();
             for (OnnxMl.NodeProto node : included) {
                 used.put(node.getInput(0), ranges.get(node.getInput(0)));
                 used.put(node.getOutput(0), ranges.get(node.getOutput(0)));
             }
-            return new Result(rewrite(model, included, constants, used), included.size(), used.size(), opsetBefore,
+            return new Result(rewrite(model, included, constants, used, target), included.size(), used.size(), opsetBefore,
                     foldedBatchNorms, List.copyOf(excluded));
         }
     }
@@ -178,7 +194,7 @@ public final class QdqQuantizer {
     }
 
     private static OnnxMl.ModelProto rewrite(OnnxMl.ModelProto model, List<OnnxMl.NodeProto> targets,
-            Map<String, OnnxMl.TensorProto> constants, Map<String, Float> ranges) {
+            Map<String, OnnxMl.TensorProto> constants, Map<String, Float> ranges, Target target) {
         OnnxMl.GraphProto graph = model.getGraph();
 
         // Weights and biases of the quantized nodes: replaced where their Constant (or initializer) stood.
@@ -187,7 +203,8 @@ public final class QdqQuantizer {
             int axis = node.getOpType().equals("MatMul") ? 1 : node.getOpType().equals("Gemm") && !transB(node) ? 1 : 0;
             String weight = node.getInput(1);
             float[] weightScales = quantizeWeight(weight, constants.get(weight), axis, replacements);
-            if (node.getOpType().equals("Conv") && node.getInputCount() > 2 && isFloatConstant(constants.get(node.getInput(2)))) {
+            if (target == Target.ONNX_RUNTIME && node.getOpType().equals("Conv") && node.getInputCount() > 2
+                    && isFloatConstant(constants.get(node.getInput(2)))) {
                 float inputScale = ranges.get(node.getInput(0)) / 127f;
                 quantizeBias(node.getInput(2), constants.get(node.getInput(2)), inputScale, weightScales, replacements);
             }

@@ -56,6 +56,40 @@ class QdqQuantizerTest extends SetupTestSupport {
         }
     }
 
+    /**
+     * The form for TensorRT: its ONNX parser refuses an int32 DequantizeLinear (the bias form ONNX
+     * Runtime fuses), so biases stay float; weights and activations are quantized as for ONNX Runtime.
+     */
+    @Test
+    void theFormForTensorRtKeepsBiasesInFloat() throws Exception {
+        assertThat(run("setup", "int8", "ppocr-cls", "--target", "tensorrt", "--store", root.toString())).as(cli.out()).isZero();
+        assertThat(cli.out()).contains("Published ppocr-cls-int8-tensorrt:1");
+        ModelVersion forTensorRt = store.resolve(ModelRef.parse("ppocr-cls-int8-tensorrt"));
+        assertThat(forTensorRt.manifest().lineage().attributes()).containsEntry("int8.target", "tensorrt");
+
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(forTensorRt.readModel());
+        Map<String, OnnxMl.NodeProto> producers = new HashMap<>();
+        model.getGraph().getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+        Map<String, Integer> constantTypes = new HashMap<>();
+        model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Constant"))
+                .forEach(n -> constantTypes.put(n.getOutput(0), n.getAttribute(0).getT().getDataType()));
+        model.getGraph().getInitializerList().forEach(t -> constantTypes.put(t.getName(), t.getDataType()));
+        int int32 = OnnxMl.TensorProto.DataType.INT32.getNumber();
+        assertThat(model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("DequantizeLinear")))
+                .as("no DequantizeLinear reads int32").noneMatch(n -> constantTypes.getOrDefault(n.getInput(0), 0) == int32);
+        long quantizedConvs = model.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Conv"))
+                .filter(n -> producedBy(producers, n.getInput(0), "DequantizeLinear"))
+                .filter(n -> producedBy(producers, n.getInput(1), "DequantizeLinear"))
+                .count();
+        assertThat(quantizedConvs).isGreaterThanOrEqualTo(45);
+        assertThat(model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).filter(n -> n.getInputCount() > 2))
+                .as("biases read as float constants").allSatisfy(n -> assertThat(producedBy(producers, n.getInput(2), "DequantizeLinear")).isFalse());
+
+        assertThat(run("setup", "int8", "ppocr-cls", "--target", "tflite", "--store", root.toString())).isEqualTo(2);
+        assertThat(cli.out()).contains("--target must be onnxruntime or tensorrt, not tflite");
+    }
+
     /** The outcome tuning reaches on some machines, forced: the first Conv in float reads the image itself. */
     @Test
     void withTheFirstConvInFloatTheRestIsStillQuantized() throws Exception {
