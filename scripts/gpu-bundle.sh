@@ -11,6 +11,7 @@
 #                          with the PaddleOCR models, the test jars, scripts/gpu-run.sh
 #   OUT_DIR/libK           the class path, split into folders of about 55 MB
 #   OUT_DIR/jpegs          sample images for gpu-check, written here with ImageIO
+# TRT_PIECES=DIR reuses the trt1..trtN folders of an earlier bundle in DIR instead of packing TensorRT again.
 # Then, in back-to-back calls (the machine is given back 30 s after a call), carry one folder a call:
 #   trtK:  mkdir -p /tmp/trtparts && cp OUT_DIR/trtK/* /tmp/trtparts/
 #   base:  mkdir -p /tmp/gpu && cp -r OUT_DIR/base /tmp/gpu/
@@ -28,8 +29,14 @@ rm -rf "${out:?}"/*
 echo "building the project with TensorRT 10.6 in a clean clone"
 git clone -q "$root" "$tmp/src"
 mvn -B -q -f "$tmp/src/pom.xml" -Ptensorrt-10.6 -DskipTests package
-classpath=$(cat "$tmp/src/cli/target/launcher.classpath")
+# The command line's class path and the benchmarks' (which add the datagen connector), once each.
+classpath=$(tr ':' '\n' < "$tmp/src/cli/target/launcher.classpath"; tr ':' '\n' < "$tmp/src/benchmarks/target/benchmark.classpath")
+classpath=$(sort -u <<<"$classpath" | grep -v '/flink-inference-' | paste -sd:)
 
+if [ -n "${TRT_PIECES:-}" ]; then
+  # TensorRT does not change between bundles: reuse the pieces of an earlier one (its trt1..trtN folders).
+  for piece in "$TRT_PIECES"/trt*; do cp -r "$piece" "$out/"; done
+else
 echo "packing TensorRT 10.6 (Maven Central's redist jar, 1.09 GB to download once)"
 mvn -B -q dependency:get -Dartifact=org.bytedeco:tensorrt:10.6-1.5.11:jar:linux-x86_64-redist -Dtransitive=false
 jar=~/.m2/repository/org/bytedeco/tensorrt/10.6-1.5.11/tensorrt-10.6-1.5.11-linux-x86_64-redist.jar
@@ -45,6 +52,7 @@ k=0
 for part in "$tmp"/part_*; do k=$((k + 1)); mkdir -p "$out/trt$k"; mv "$part" "$out/trt$k/"; done
 cp "$(command -v zstd)" "$out/trt1/"
 mv "$tmp/plugin.zst" "$out/trt$k/libnvinfer_plugin.so.10.zst"
+fi
 
 echo "trimming a Java runtime, with fonts for the rendered samples (the GPU machine has none)"
 jlink --add-modules java.se,jdk.unsupported,jdk.zipfs,jdk.management,jdk.crypto.ec --strip-debug --no-header-files \
@@ -69,6 +77,7 @@ XML
 mkdir -p "$out/base/tests" "$out/base/store"
 tar czf "$out/base/jre.tgz" -C "$tmp" jre
 cp "$root/scripts/gpu-run.sh" "$out/base/"
+cp -r "$root/benchmarks/pytorch" "$out/base/"
 store=${FLINK_INFERENCE_STORE:-$HOME/.flink-inference/models}
 [ -d "$store/ppocr-rec" ] || "$root/bin/flink-inference" models fetch
 cp -r "$store/ppocr-cls" "$store/ppocr-det" "$store/ppocr-rec" "$out/base/store/"
@@ -84,7 +93,7 @@ cp ~/.m2/repository/org/assertj/assertj-core/"$assertj"/assertj-core-"$assertj".
 echo "the class path, ONNX Runtime with its Linux natives only"
 mkdir -p "$tmp/lib"
 tr ':' '\n' <<<"$classpath" | grep -v -E '/(onnxruntime-[0-9.]+|async-profiler-[0-9.]+)\.jar$' | xargs -I{} cp {} "$tmp/lib/"
-for module in model-store operators engine-onnxruntime engine-tensorrt samples jobs tools cli; do
+for module in model-store operators engine-onnxruntime engine-tensorrt samples jobs tools cli benchmarks; do
     cp "$tmp/src/$module/target"/flink-inference-"$module"-*.jar "$tmp/lib/"
 done
 ort=$(tr ':' '\n' <<<"$classpath" | grep -E '/onnxruntime-[0-9.]+\.jar$')
@@ -99,5 +108,5 @@ for jarfile in $(ls -S "$tmp/lib"); do
 done
 
 echo "writing sample images with ImageIO"
-java -cp "$tmp/src/tools/target/classes:$classpath" io.flinkinference.tools.gpu.SampleJpegs "$out/jpegs" >/dev/null
+java -cp "$(ls -d "$out"/lib* | sed 's:$:/*:' | paste -sd:)" io.flinkinference.tools.gpu.SampleJpegs "$out/jpegs" >/dev/null
 du -sh "$out"/*

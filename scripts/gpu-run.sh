@@ -6,6 +6,11 @@
 #   scripts/gpu-run.sh plan MODEL [ARGS]   flink-inference setup tensorrt MODEL into the bundle's store
 #   scripts/gpu-run.sh check [ARGS]        flink-inference gpu-check, every step
 #   scripts/gpu-run.sh tests               the GPU and TensorRT tests (JUnit console launcher)
+#   scripts/gpu-run.sh setup ARGS          any flink-inference setup step on the bundle's store
+#   scripts/gpu-run.sh resnet50            torchvision ResNet-50 exported on this machine (PyTorch), imported as resnet50
+#   scripts/gpu-run.sh photos DIR N        N seeded photo-like 256x256 JPEGs (benchmarks' SyntheticPhotos)
+#   scripts/gpu-run.sh bench NAME ARGS     a benchmark main of io.flinkinference.benchmarks.gpu (GpuEngineBenchmark, ...)
+#   scripts/gpu-run.sh eager [SECONDS]     PyTorch eager ResNet-50 on this GPU, FP16 and FP32
 set -uo pipefail
 bundle=${BUNDLE:-/tmp/gpu}
 out=${OUT:-/tmp/gpu-out}
@@ -15,7 +20,7 @@ export LD_LIBRARY_PATH=/tmp/trtlib:/tmp/jre/lib:/usr/local/cuda/lib64${LD_LIBRAR
 export FONTCONFIG_FILE=/tmp/jre/fontkit/fonts.conf
 java="/tmp/jre/bin/java -Djava.awt.headless=true -Xmx24g"
 classpath="$bundle/lib/*"
-step=${1:?usage: gpu-run.sh unpack|plan|check|tests}
+step=${1:?usage: gpu-run.sh unpack|plan|check|tests|setup|resnet50|photos|bench|eager}
 shift
 case "$step" in
   unpack)
@@ -37,6 +42,25 @@ case "$step" in
   check)
     $java -cp "$classpath" io.flinkinference.tools.gpu.GpuCheckCommand --jpegs "$bundle/jpegs" --store "$bundle/base/store" "$@" \
       2>&1 | tee "$out/gpu-check.log"
+    ;;
+  setup)
+    $java -cp "$classpath" io.flinkinference.cli.FlinkInferenceCli setup "$@" --store "$bundle/base/store" 2>&1 | tee -a "$out/setup.log"
+    ;;
+  resnet50)
+    python3 "$bundle/base/pytorch/export_resnet50.py" /tmp/resnet50.onnx 2>&1 | tee "$out/resnet50.log"
+    $java -cp "$classpath" io.flinkinference.cli.FlinkInferenceCli setup import /tmp/resnet50.onnx --name resnet50 \
+      --size 224x224 --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 --store "$bundle/base/store" 2>&1 | tee -a "$out/resnet50.log"
+    ;;
+  photos)
+    $java -cp "$classpath" io.flinkinference.benchmarks.gpu.SyntheticPhotos "$@" 2>&1 | tee -a "$out/photos.log"
+    ;;
+  bench)
+    name=${1:?NAME}
+    shift
+    $java -cp "$classpath" "io.flinkinference.benchmarks.gpu.$name" "$@" 2>&1 | tee -a "$out/bench-$name.log"
+    ;;
+  eager)
+    python3 "$bundle/base/pytorch/eager_resnet50.py" "$@" 2>&1 | tee "$out/eager-resnet50.log"
     ;;
   tests)
     $java -Dflinkinference.test.store="$bundle/base/store" -cp "$classpath:$bundle/base/tests/*" \

@@ -87,7 +87,15 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
             metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup().addGroup("inference"));
             batcher = new DynamicBatcher(key.toString(), lease.engine(), batching, metrics,
                     clock == null ? BatchClock.SYSTEM : clock);
+            Duration warmUp = batcher.warmUp();
+            LOG.info("Subtask {} warmed {} up at batch sizes {} on {} context(s) in {} ms",
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), key.describe(),
+                    java.util.Arrays.toString(batching.warmUpBatchSizes()), batching.maxInflightBatches(), warmUp.toMillis());
         } catch (Exception | Error e) {
+            if (batcher != null) {
+                batcher.close();
+                batcher = null;
+            }
             lease.close();
             lease = null;
             throw e;

@@ -91,6 +91,11 @@ final class CudaGraphs implements AutoCloseable {
         return executable;
     }
 
+    /** The batch sizes that have a captured graph. */
+    Set<Integer> captured() {
+        return Set.copyOf(graphs.keySet());
+    }
+
     /** Queues one batch's work. */
     interface Enqueue {
         void run();

@@ -115,9 +115,20 @@ public final class TensorRtEngine implements InferenceEngine {
      *     them on the GPU ({@link EngineCapability#DECODES_IMAGES}); null to take float inputs only
      */
     public static TensorRtEngine load(ModelVersion plan, int device, boolean cudaGraphs, Preprocessing gpuImages) {
+        return deserialize(plan.ref().toString(), plan.location().toString(), plan.readModel(), device, cudaGraphs, gpuImages);
+    }
+
+    /**
+     * Deserializes plan bytes that are not (yet) in a store: a plan the setup job has just built
+     * and validates before publishing it.
+     *
+     * @param name what logs and errors call the plan
+     * @param location where its bytes came from, for errors
+     */
+    public static TensorRtEngine deserialize(String name, String location, byte[] bytes, int device, boolean cudaGraphs,
+            Preprocessing gpuImages) {
         String version = TensorRtLibrary.load();
         Cuda.use(device);
-        byte[] bytes = plan.readModel();
         TensorRtLogger logger = new TensorRtLogger();
         IRuntime runtime = NativeOwnership.own(nvinfer.createInferRuntime(logger), IRuntime::new);
         if (runtime == null || runtime.isNull()) {
@@ -127,14 +138,14 @@ public final class TensorRtEngine implements InferenceEngine {
         try (BytePointer serialized = new BytePointer(bytes)) {
             engine = NativeOwnership.own(runtime.deserializeCudaEngine(serialized, bytes.length), ICudaEngine::new);
             if (engine == null || engine.isNull()) {
-                throw new EngineException("TensorRT " + version + " could not deserialize " + plan.ref() + " from "
-                        + plan.location() + " on GPU " + device + ": " + logger.drainErrors()
+                throw new EngineException("TensorRT " + version + " could not deserialize " + name + " from "
+                        + location + " on GPU " + device + ": " + logger.drainErrors()
                         + ". Plans run only on the TensorRT version and GPU generation they were built for; rebuild it "
                         + "with flink-inference setup tensorrt on this machine.");
             }
-            TensorRtEngine loaded = new TensorRtEngine(plan.ref().toString(), device, cudaGraphs, gpuImages, logger, runtime, engine);
+            TensorRtEngine loaded = new TensorRtEngine(name, device, cudaGraphs, gpuImages, logger, runtime, engine);
             LOG.info("Loaded TensorRT plan {} on GPU {}: inputs {}, outputs {}, batch {}, CUDA graphs {}, images decoded on {}",
-                    plan.ref(), device, loaded.inputs, loaded.outputs, loaded.batchRange, cudaGraphs ? "on" : "off",
+                    name, device, loaded.inputs, loaded.outputs, loaded.batchRange, cudaGraphs ? "on" : "off",
                     loaded.gpuImages != null ? "the GPU" : "the CPU");
             return loaded;
         } catch (RuntimeException | Error e) {

@@ -3,6 +3,7 @@ package io.flinkinference.engine.tensorrt;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.ModelFormat;
+import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.MachineCheck;
@@ -15,6 +16,7 @@ import io.flinkinference.engine.tensorrt.gpu.Cuda;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -61,6 +63,17 @@ public final class TensorRtEngineProvider implements EngineProvider {
         ModelVersion plan = planFor(model, target);
         return TensorRtEngine.load(plan, device, options.get(TensorRtOptions.CUDA_GRAPHS),
                 options.get(TensorRtOptions.GPU_IMAGE_DECODING) ? model.manifest().preprocessing() : null);
+    }
+
+    /**
+     * A plan that is not in a store yet, on GPU 0 (or {@link TensorRtOptions#CANDIDATE_DEVICE}):
+     * what the setup job validates before it publishes a plan. Inputs arrive as tensors.
+     */
+    @Override
+    public InferenceEngine openCandidate(String description, byte[] model, List<TensorSpec> inputs, List<TensorSpec> outputs,
+            ReadableConfig options) {
+        return TensorRtEngine.deserialize(description, "memory (not yet published)", model,
+                options.get(TensorRtOptions.CANDIDATE_DEVICE), options.get(TensorRtOptions.CUDA_GRAPHS), null);
     }
 
     /** TensorRT, a GPU and a plan of the model for that GPU: what {@link #open} will need on device 0. */

@@ -187,6 +187,53 @@ final class TensorRtExecutionContext implements ExecutionContext {
         return new PinnedImages(encodedImages, batch.offsets());
     }
 
+    /**
+     * Runs each batch size twice on zeroed inputs: the first enqueue is where TensorRT sets up for a
+     * new shape, the second captures the size's CUDA graph. Engines that decode images on the GPU
+     * also create their nvJPEG decoder here, which takes longer than a batch.
+     */
+    @Override
+    public void warmUp(int[] batchSizes) {
+        Cuda.use(engine.device());
+        for (IoTensor tensor : engine.ioTensors()) {
+            if (tensor.input()) {
+                // Zeros, not whatever the allocation held: NaNs would be harmless but slow on some layers.
+                DeviceMemory buffer = device.get(tensor.name());
+                Cuda.check(org.bytedeco.cuda.global.cudart.cudaMemsetAsync(buffer.pointer(), 0, buffer.bytes(), stream.handle()),
+                        "cudaMemsetAsync");
+            }
+        }
+        if (engine.gpuImages() != null && pipeline == null) {
+            pipeline = keep(new GpuImagePipeline(engine.device(), engine.gpuImages(), NvJpegDecoder.Backend.HARDWARE));
+        }
+        for (int size : batchSizes) {
+            if (!engine.batchRange().contains(size)) {
+                continue;
+            }
+            for (IoTensor tensor : engine.ioTensors()) {
+                if (tensor.input()) {
+                    long[] shape = tensor.maxShape().clone();
+                    shape[0] = size;
+                    setInputShape(tensor.name(), shape);
+                }
+            }
+            for (int run = 0; run < 2; run++) {
+                graphs.run(size, stream, () -> {
+                    if (!context.enqueueV3(stream.handle())) {
+                        throw new EngineException("TensorRT could not enqueue a warm-up batch of " + size + " for "
+                                + engine.model() + ": " + engine.logger().drainErrors());
+                    }
+                });
+            }
+        }
+        stream.complete();
+    }
+
+    /** Batch sizes whose enqueue replays a captured CUDA graph. */
+    java.util.Set<Integer> capturedBatchSizes() {
+        return graphs.captured();
+    }
+
     private void setInputShape(String name, long[] shape) {
         try (Dims64 dims = dims(shape)) {
             if (!context.setInputShape(name, dims)) {

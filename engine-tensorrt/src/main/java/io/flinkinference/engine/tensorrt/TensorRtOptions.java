@@ -29,8 +29,16 @@ public final class TensorRtOptions {
                                     + "them with a CUDA kernel, instead of decoding and preprocessing on the task "
                                     + "threads and copying floats, four times the bytes of the decoded image.");
 
+    public static final ConfigOption<Integer> CANDIDATE_DEVICE =
+            ConfigOptions.key("tensorrt.candidate-device")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "The GPU a plan that is not yet published runs on while the setup job validates it "
+                                    + "(setup tensorrt --device). Jobs choose their GPU per task slot instead.");
+
     /** Every option above: what the engine declares, and so all that the inference builder accepts for it. */
     public static Set<ConfigOption<?>> all() {
-        return Set.of(CUDA_GRAPHS, GPU_IMAGE_DECODING);
+        return Set.of(CUDA_GRAPHS, GPU_IMAGE_DECODING, CANDIDATE_DEVICE);
     }
 }

@@ -33,6 +33,25 @@ public record BatchingConfig(
         }
     }
 
+    /**
+     * The batch sizes a slot warms its engine contexts up with: the preferred sizes and the
+     * largest, which the batcher cuts most; without preferred sizes, the powers of two up to the
+     * largest as well, since partial batches under a queue delay take any size.
+     */
+    public int[] warmUpBatchSizes() {
+        java.util.TreeSet<Integer> sizes = new java.util.TreeSet<>();
+        for (int size : preferredBatchSizes) {
+            sizes.add(size);
+        }
+        if (preferredBatchSizes.length == 0) {
+            for (int size = 1; size < maxBatchSize; size *= 2) {
+                sizes.add(size);
+            }
+        }
+        sizes.add(maxBatchSize);
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     @Override
     public int[] preferredBatchSizes() {
         return preferredBatchSizes.clone();

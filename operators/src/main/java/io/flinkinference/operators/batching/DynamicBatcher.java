@@ -94,6 +94,20 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     /**
+     * Warms every context up at {@link BatchingConfig#warmUpBatchSizes()} before the first record
+     * (see {@link ExecutionContext#warmUp}); returns how long it took. Called once, by the owner,
+     * before it submits anything.
+     */
+    public java.time.Duration warmUp() {
+        long start = System.nanoTime();
+        int[] sizes = config.warmUpBatchSizes();
+        for (ExecutionContext context : contexts) {
+            context.warmUp(sizes);
+        }
+        return java.time.Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
      * Queues one record and returns its row of the batch outputs once its batch has run. The
      * future fails with the engine's exception if the batch fails. It completes on a batcher
      * thread, after the batch has given its engine context and in-flight slot back.

@@ -30,6 +30,15 @@ public interface ExecutionContext extends AutoCloseable {
      */
     Map<String, Tensor> infer(Map<String, Tensor> inputs);
 
+    /**
+     * Runs one batch of each of {@code batchSizes} (inputs of unspecified contents, outputs thrown
+     * away) so that no record pays for what the engine does the first time it sees a batch shape:
+     * TensorRT's shape setup and the capture of its CUDA graph, a GPU image decoder's set-up. The
+     * batcher calls it on each context before its slot takes records. The default does nothing,
+     * for engines with no first-use cost worth paying up front.
+     */
+    default void warmUp(int[] batchSizes) {}
+
     @Override
     void close();
 }

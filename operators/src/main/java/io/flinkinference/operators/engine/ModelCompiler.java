@@ -39,13 +39,37 @@ public interface ModelCompiler {
     }
 
     /**
+     * The precisions the compiled artifact may use. {@code AS_MODEL}: those the model's own file
+     * gives (FP32 weights run in FP32, an INT8 QDQ model's quantized layers in INT8, the rest in
+     * FP32); {@code FP16}: the compiler may also run any layer in FP16 where that is faster (an
+     * INT8 QDQ model keeps its INT8 layers and runs the others in FP16).
+     */
+    enum Precision {
+        AS_MODEL,
+        FP16;
+
+        /** The precision a compiled artifact of a model of {@code modelPrecision} is published with. */
+        public String publishedAs(String modelPrecision) {
+            return this == FP16 && !"int8".equals(modelPrecision) ? "fp16" : modelPrecision;
+        }
+    }
+
+    /**
      * How to compile.
      *
      * @param device the GPU to compile for
      * @param workspaceBytes the builder's scratch memory on the device
      * @param caches where the compiler keeps what speeds up later builds (TensorRT's timing cache)
      */
-    record Options(int device, BatchProfile batches, long workspaceBytes, ModelStore caches) {}
+    record Options(int device, BatchProfile batches, long workspaceBytes, ModelStore caches, Precision precision) {
+        public Options {
+            precision = precision == null ? Precision.AS_MODEL : precision;
+        }
+
+        public Options(int device, BatchProfile batches, long workspaceBytes, ModelStore caches) {
+            this(device, batches, workspaceBytes, caches, Precision.AS_MODEL);
+        }
+    }
 
     /**
      * What was built.

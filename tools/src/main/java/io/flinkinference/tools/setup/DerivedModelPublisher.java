@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The last two steps every derived artifact shares: validate the candidate against its parent on
@@ -37,15 +38,27 @@ final class DerivedModelPublisher {
     /** The gate's report, and the published version when it passed. */
     record Outcome(ValidationGate.Report report, Optional<ModelVersion> published) {}
 
+    /** A derived ONNX model: the candidate runs on ONNX Runtime, like its parent. */
     static Outcome validateAndPublish(ModelStore store, ModelVersion parent, Candidate candidate, SampleImages samples,
             double minAgreement, PrintWriter out) throws IOException {
+        Manifest manifest = parent.manifest();
+        return validateAndPublish(store, parent, candidate, samples, minAgreement, out,
+                () -> CandidateEngines.openCandidate(parent.ref() + " (" + candidate.transform() + ")",
+                        candidate.bytes(), manifest.inputs(), manifest.outputs()));
+    }
+
+    /**
+     * @param candidateEngine opens the candidate on the engine that will run it (TensorRT for a
+     *     plan); the parent always runs on ONNX Runtime
+     */
+    static Outcome validateAndPublish(ModelStore store, ModelVersion parent, Candidate candidate, SampleImages samples,
+            double minAgreement, PrintWriter out, Supplier<InferenceEngine> candidateEngine) throws IOException {
         Manifest manifest = parent.manifest();
         out.printf("Validating against %s on %d sample images ...%n", parent.ref(), samples.size());
         ValidationGate.Report report;
         try (InferenceEngine parentEngine = CandidateEngines.open(parent);
-                InferenceEngine candidateEngine = CandidateEngines.openCandidate(parent.ref() + " (" + candidate.transform() + ")",
-                        candidate.bytes(), manifest.inputs(), manifest.outputs())) {
-            report = ValidationGate.compare(parentEngine, candidateEngine, samples.batches(manifest), minAgreement,
+                InferenceEngine candidateOpened = candidateEngine.get()) {
+            report = ValidationGate.compare(parentEngine, candidateOpened, samples.batches(manifest), minAgreement,
                     done -> {
                         out.printf("  validated %d/%d%n", done, samples.size());
                         out.flush();

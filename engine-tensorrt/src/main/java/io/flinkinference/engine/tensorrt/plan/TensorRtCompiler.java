@@ -23,6 +23,8 @@ public final class TensorRtCompiler implements ModelCompiler {
     /** The lineage fact a 2:4 pruning leaves, and that a plan records. */
     public static final String SPARSE_WEIGHTS = "tensorrt.sparseWeights";
     public static final String TRANSFORM = "tensorrt-plan";
+    /** The lineage fact that says which precisions the builder was allowed ({@code as_model} or {@code fp16}). */
+    public static final String PRECISION = "tensorrt.precision";
     public static final String ARTIFACT = "model.plan";
 
     @Override
@@ -41,8 +43,9 @@ public final class TensorRtCompiler implements ModelCompiler {
         boolean sparse = "true".equals(manifest.lineage().attributes().get(SPARSE_WEIGHTS));
         String cacheName = "tensorrt-" + version + "-sm" + gpu.major() + gpu.minor() + ".timing-cache";
         ModelCompiler.BatchProfile batches = options.batches();
+        PlanTyping typing = PlanTyping.of(options.precision(), manifest.precision());
         TensorRtPlanBuilder.Plan plan = TensorRtPlanBuilder.build(model.readModel(), fixedDims(manifest),
-                new TensorRtPlanBuilder.Profile(batches.min(), batches.opt(), batches.max()), sparse,
+                new TensorRtPlanBuilder.Profile(batches.min(), batches.opt(), batches.max()), typing, sparse,
                 options.caches().readCache(cacheName), options.workspaceBytes(), gpu, progress);
         options.caches().writeCache(cacheName, plan.timingCache());
         progress.accept(String.format("built: %d layers, %.1f MB", plan.layers(), plan.bytes().length / 1e6));
@@ -52,9 +55,10 @@ public final class TensorRtCompiler implements ModelCompiler {
         facts.put("gpu.name", plan.gpuName());
         facts.put("profile.batch", batches.min() + "/" + batches.opt() + "/" + batches.max());
         facts.put(SPARSE_WEIGHTS, Boolean.toString(sparse));
-        return new Compiled(manifest.name() + "-trt-sm" + gpu.major() + gpu.minor(), ModelFormat.TENSORRT_PLAN, ARTIFACT,
-                TRANSFORM, plan.bytes(), facts,
-                "TensorRT " + plan.tensorRtVersion() + ", sm " + plan.computeCapability());
+        facts.put(PRECISION, options.precision().name().toLowerCase(java.util.Locale.ROOT));
+        return new Compiled(PlanTyping.planName(manifest.name(), options.precision(), gpu.major(), gpu.minor()),
+                ModelFormat.TENSORRT_PLAN, ARTIFACT, TRANSFORM, plan.bytes(), facts,
+                "TensorRT " + plan.tensorRtVersion() + ", sm " + plan.computeCapability() + ", " + typing.describe());
     }
 
     /** Each input's dimensions after the batch; dynamic height and width come from the preprocessing size. */

@@ -29,10 +29,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Builds a serialized TensorRT plan from an ONNX model: a strongly typed network (the precisions
- * come from the ONNX file itself: FP16 weights, INT8 QDQ; TensorRT 10.12+ deprecates the
- * kFP16/kINT8 builder flags), sparse weights when the model was pruned to 2:4, one optimization
- * profile for the batch, and the timing cache carried in and out so that rebuilds are fast.
+ * Builds a serialized TensorRT plan from an ONNX model: a network typed as {@link PlanTyping} says
+ * (strongly typed by default, the precisions coming from the ONNX file; weakly typed with the FP16
+ * flag for FP16 plans, which TensorRT 10.12+ deprecates but 10.6 needs), sparse weights when the
+ * model was pruned to 2:4, one optimization profile for the batch, and the timing cache carried in
+ * and out so that rebuilds are fast.
  */
 public final class TensorRtPlanBuilder {
 
@@ -73,8 +74,8 @@ public final class TensorRtPlanBuilder {
      *     preprocessing size for dynamic height and width)
      * @param progress told each phase as it starts
      */
-    public static Plan build(byte[] onnx, Map<String, long[]> fixedDims, Profile profile, boolean sparseWeights,
-            Optional<byte[]> timingCache, long workspaceBytes, Gpu gpu, Consumer<String> progress) {
+    public static Plan build(byte[] onnx, Map<String, long[]> fixedDims, Profile profile, PlanTyping typing,
+            boolean sparseWeights, Optional<byte[]> timingCache, long workspaceBytes, Gpu gpu, Consumer<String> progress) {
         String version = TensorRtLibrary.load();
         // Warnings too: a builder without its per-GPU resources fails with nothing logged as an error.
         TensorRtLogger logger = new TensorRtLogger(true);
@@ -82,7 +83,8 @@ public final class TensorRtPlanBuilder {
         // JavaCPP allocator to lend a deallocator, so it alone stays until the process ends.
         try (IBuilder builder = NativeOwnership.own(nvinfer.createInferBuilder(logger), IBuilder::new);
                 INetworkDefinition network = NativeOwnership.own(
-                        builder.createNetworkV2(1 << NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value), INetworkDefinition::new);
+                        builder.createNetworkV2(typing.stronglyTyped() ? 1 << NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value : 0),
+                        INetworkDefinition::new);
                 IParser parser = nvonnxparser.createParser(network, logger);
                 IBuilderConfig config = NativeOwnership.own(builder.createBuilderConfig(), IBuilderConfig::new);
                 BytePointer model = new BytePointer(onnx)) {
@@ -96,7 +98,7 @@ public final class TensorRtPlanBuilder {
             }
             progress.accept("parsed: " + describe(network));
             progress.accept("configuring the builder: profile batch " + profile.min() + "/" + profile.opt() + "/" + profile.max()
-                    + (sparseWeights ? ", sparse weights" : "") + ", workspace " + workspaceBytes / (1 << 20) + " MiB");
+                    + ", " + typing.describe() + (sparseWeights ? ", sparse weights" : "") + ", workspace " + workspaceBytes / (1 << 20) + " MiB");
             IOptimizationProfile optimization = builder.createOptimizationProfile();
             for (int i = 0; i < network.getNbInputs(); i++) {
                 ITensor input = network.getInput(i);
@@ -112,6 +114,12 @@ public final class TensorRtPlanBuilder {
             config.setMemoryPoolLimit(MemoryPoolType.kWORKSPACE, workspaceBytes);
             if (sparseWeights) {
                 config.setFlag(BuilderFlag.kSPARSE_WEIGHTS);
+            }
+            if (typing.fp16()) {
+                config.setFlag(BuilderFlag.kFP16);
+            }
+            if (typing.int8()) {
+                config.setFlag(BuilderFlag.kINT8);
             }
             byte[] cacheIn = timingCache.orElse(new byte[0]);
             try (BytePointer cacheBytes = new BytePointer(cacheIn);

@@ -1,0 +1,140 @@
+package io.flinkinference.benchmarks.gpu;
+
+import io.flinkinference.modelstore.ModelRef;
+import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.manifest.TensorSpec;
+import io.flinkinference.operators.Inference;
+import io.flinkinference.operators.InferenceRequest;
+import io.flinkinference.operators.InferenceResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The batching function on the TensorRT engine in a local MiniCluster, fed tensors (already
+ * preprocessed floats, as a job that preprocesses upstream would send) by a generator source and
+ * drained by a counting sink: what Flink, the async operator and the batcher cost against
+ * {@link GpuEngineBenchmark}'s ceiling at the same batch limit. Object reuse is on, so that the
+ * chained source hands each record's float array to the function without copying it, as a
+ * user after throughput would configure; the batcher still copies each record once, into the
+ * context's pinned staging memory.
+ *
+ * <p>Run: {@code GpuFunctionBenchmark STORE PLAN MAX_BATCH RECORDS PARALLELISM[,PARALLELISM...]}.
+ */
+public final class GpuFunctionBenchmark {
+    private static final int DISTINCT = 64;
+    private static final AtomicLong RESULTS = new AtomicLong();
+    private static final AtomicLong STEADY_START = new AtomicLong();
+    private static final AtomicLong LAST = new AtomicLong();
+
+    private GpuFunctionBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        ModelStore store = ModelStore.open(Path.of(args[0]).toUri());
+        String plan = args[1];
+        int maxBatch = Integer.parseInt(args[2]);
+        long records = Long.parseLong(args[3]);
+        TensorSpec input = store.resolve(ModelRef.latest(plan)).manifest().inputs().get(0);
+        long[] shape = new long[input.rank()];
+        shape[0] = 1;
+        for (int i = 1; i < shape.length; i++) {
+            shape[i] = input.shape().get(i);
+        }
+        List<byte[]> payloads = payloads(shape);
+        System.out.println("| plan | parallelism | max batch | records | images/s | mean batch |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+        for (String p : args[4].split(",")) {
+            int parallelism = Integer.parseInt(p);
+            double rate = run(store, plan, maxBatch, records, parallelism, payloads, shape);
+            System.out.printf("| %s | %d | %d | %d | %.0f | %.1f |%n", plan, parallelism, maxBatch, records, rate,
+                    BATCH_ROWS.get() / (double) Math.max(1, RESULTS.get()));
+            System.out.flush();
+        }
+    }
+
+    private static final AtomicLong BATCH_ROWS = new AtomicLong();
+
+    private static double run(ModelStore store, String plan, int maxBatch, long records, int parallelism, List<byte[]> payloads,
+            long[] shape) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+        env.getConfig().enableObjectReuse();
+        GeneratorFunction<Long, InferenceRequest> generate =
+                index -> InferenceRequest.tensor("r" + index, payloads.get((int) (index % DISTINCT)), shape, 0L);
+        DataGeneratorSource<InferenceRequest> source = new DataGeneratorSource<>(generate, records,
+                TypeInformation.of(InferenceRequest.class));
+        Inference.builder().modelStore(store.root()).model(plan).engine("tensorrt")
+                .maxBatchSize(maxBatch).maxQueueDelay(Duration.ofMillis(2)).capacity(maxBatch * 6).build()
+                .apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensors"))
+                .results().sinkTo(new CountingSink(records));
+        RESULTS.set(0);
+        BATCH_ROWS.set(0);
+        STEADY_START.set(0);
+        env.execute("function, p" + parallelism + ", max batch " + maxBatch);
+        // From the 10th percent of results to the last: leaves out deployment, plan loading and warm-up.
+        return (records - records / 10) / ((LAST.get() - STEADY_START.get()) / 1e9);
+    }
+
+    private static List<byte[]> payloads(long[] shape) {
+        long floats = 1;
+        for (long d : shape) {
+            floats *= d;
+        }
+        SplittableRandom random = new SplittableRandom(7);
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < DISTINCT; i++) {
+            ByteBuffer bytes = ByteBuffer.allocate((int) floats * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (long f = 0; f < floats; f++) {
+                bytes.putFloat((float) random.nextDouble());
+            }
+            payloads.add(bytes.array());
+        }
+        return payloads;
+    }
+
+    /** Counts results (the MiniCluster runs in this JVM) and notes the steady state's start and end. */
+    private static final class CountingSink implements Sink<InferenceResult> {
+        private static final long serialVersionUID = 1L;
+        private final long records;
+
+        CountingSink(long records) {
+            this.records = records;
+        }
+
+        @Override
+        public SinkWriter<InferenceResult> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                @Override
+                public void write(InferenceResult result, Context ctx) {
+                    long count = RESULTS.incrementAndGet();
+                    BATCH_ROWS.addAndGet(result.batchSize());
+                    long now = System.nanoTime();
+                    if (count == records / 10) {
+                        STEADY_START.set(now);
+                    }
+                    LAST.accumulateAndGet(now, Math::max);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+}
