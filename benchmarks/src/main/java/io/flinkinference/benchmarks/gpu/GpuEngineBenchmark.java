@@ -1,6 +1,7 @@
 package io.flinkinference.benchmarks.gpu;
 
 import io.flinkinference.engine.tensorrt.TensorRtEngine;
+import io.flinkinference.engine.tensorrt.plan.TensorRtCompiler;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
@@ -46,6 +47,7 @@ public final class GpuEngineBenchmark {
         System.out.println("| --- | ---: | ---: | --- | ---: | ---: |");
         for (String name : args[2].split(",")) {
             ModelVersion plan = store.resolve(ModelRef.latest(name));
+            Map<String, long[]> fixedDims = TensorRtCompiler.fixedDims(plan.manifest());
             double best = 0;
             int bestBatch = 1;
             try (TensorRtEngine engine = TensorRtEngine.load(plan, 0, true, null)) {
@@ -53,20 +55,20 @@ public final class GpuEngineBenchmark {
                     if (!engine.batchRange().contains(batch)) {
                         continue;
                     }
-                    double rate = run(engine, batch, 1, seconds, false, jpegs);
+                    double rate = run(engine, fixedDims, batch, 1, seconds, false, jpegs);
                     row(name, batch, 1, "tensor", rate);
                     if (rate > best) {
                         best = rate;
                         bestBatch = batch;
                     }
                 }
-                row(name, bestBatch, 2, "tensor", run(engine, bestBatch, 2, seconds, false, jpegs));
+                row(name, bestBatch, 2, "tensor", run(engine, fixedDims, bestBatch, 2, seconds, false, jpegs));
             }
             if (!jpegs.isEmpty()) {
                 try (TensorRtEngine engine = TensorRtEngine.load(plan, 0, true, plan.manifest().preprocessing())) {
                     for (int batch : new int[] {32, bestBatch}) {
-                        row(name, batch, 1, "JPEG", run(engine, batch, 1, seconds, true, jpegs));
-                        row(name, batch, 2, "JPEG", run(engine, batch, 2, seconds, true, jpegs));
+                        row(name, batch, 1, "JPEG", run(engine, fixedDims, batch, 1, seconds, true, jpegs));
+                        row(name, batch, 2, "JPEG", run(engine, fixedDims, batch, 2, seconds, true, jpegs));
                     }
                 }
             }
@@ -79,8 +81,8 @@ public final class GpuEngineBenchmark {
     }
 
     /** Images per second over {@code seconds}, after one second of warm-up, with {@code contexts} threads. */
-    private static double run(TensorRtEngine engine, int batch, int contexts, int seconds, boolean encoded, List<byte[]> jpegs)
-            throws Exception {
+    private static double run(TensorRtEngine engine, Map<String, long[]> fixedDims, int batch, int contexts, int seconds,
+            boolean encoded, List<byte[]> jpegs) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(contexts);
         try {
             List<Future<Long>> counts = new ArrayList<>();
@@ -91,7 +93,8 @@ public final class GpuEngineBenchmark {
                 counts.add(threads.submit(() -> {
                     try (ExecutionContext context = engine.newContext()) {
                         context.warmUp(new int[] {batch});
-                        Map<String, Tensor> inputs = encoded ? jpegBatch(context, jpegs, offset, batch) : tensorBatch(context, engine, batch);
+                        Map<String, Tensor> inputs = encoded ? jpegBatch(context, jpegs, offset, batch)
+                                : tensorBatch(context, engine, fixedDims, batch);
                         long images = 0;
                         while (System.nanoTime() < start) {
                             context.infer(inputs);
@@ -115,15 +118,15 @@ public final class GpuEngineBenchmark {
     }
 
     /** Seeded values in [0, 1) for every input, written where the context stages them. */
-    static Map<String, Tensor> tensorBatch(ExecutionContext context, TensorRtEngine engine, int batch) {
+    static Map<String, Tensor> tensorBatch(ExecutionContext context, TensorRtEngine engine, Map<String, long[]> fixedDims,
+            int batch) {
         SplittableRandom random = new SplittableRandom(batch);
         Map<String, Tensor> inputs = new java.util.LinkedHashMap<>();
         for (TensorSpec spec : engine.inputs()) {
-            long[] shape = new long[spec.rank()];
+            long[] rest = fixedDims.get(spec.name());
+            long[] shape = new long[rest.length + 1];
             shape[0] = batch;
-            for (int i = 1; i < shape.length; i++) {
-                shape[i] = spec.shape().get(i);
-            }
+            System.arraycopy(rest, 0, shape, 1, rest.length);
             Tensor tensor = context.allocateInput(spec.name(), spec.dtype(), shape);
             java.nio.FloatBuffer values = tensor.floats();
             while (values.hasRemaining()) {

@@ -49,12 +49,13 @@ public final class GpuFunctionBenchmark {
         String plan = args[1];
         int maxBatch = Integer.parseInt(args[2]);
         long records = Long.parseLong(args[3]);
-        TensorSpec input = store.resolve(ModelRef.latest(plan)).manifest().inputs().get(0);
-        long[] shape = new long[input.rank()];
+        var manifest = store.resolve(ModelRef.latest(plan)).manifest();
+        TensorSpec input = manifest.inputs().get(0);
+        // The dimensions after the batch as the plan was built for them (dynamic ones from the preprocessing size).
+        long[] rest = io.flinkinference.engine.tensorrt.plan.TensorRtCompiler.fixedDims(manifest).get(input.name());
+        long[] shape = new long[rest.length + 1];
         shape[0] = 1;
-        for (int i = 1; i < shape.length; i++) {
-            shape[i] = input.shape().get(i);
-        }
+        System.arraycopy(rest, 0, shape, 1, rest.length);
         List<byte[]> payloads = payloads(shape);
         System.out.println("| plan | parallelism | max batch | records | images/s | mean batch |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
@@ -68,6 +69,7 @@ public final class GpuFunctionBenchmark {
     }
 
     private static final AtomicLong BATCH_ROWS = new AtomicLong();
+    private static final AtomicLong FAILURES = new AtomicLong();
 
     private static double run(ModelStore store, String plan, int maxBatch, long records, int parallelism, List<byte[]> payloads,
             long[] shape) throws Exception {
@@ -77,10 +79,16 @@ public final class GpuFunctionBenchmark {
                 index -> InferenceRequest.tensor("r" + index, payloads.get((int) (index % DISTINCT)), shape, 0L);
         DataGeneratorSource<InferenceRequest> source = new DataGeneratorSource<>(generate, records,
                 TypeInformation.of(InferenceRequest.class));
-        Inference.builder().modelStore(store.root()).model(plan).engine("tensorrt")
+        var streams = Inference.builder().modelStore(store.root()).model(plan).engine(System.getProperty("bench.engine", "tensorrt"))
                 .maxBatchSize(maxBatch).maxQueueDelay(Duration.ofMillis(2)).capacity(maxBatch * 6).build()
-                .apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensors"))
-                .results().sinkTo(new CountingSink(records));
+                .apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensors"));
+        streams.results().sinkTo(new CountingSink(records));
+        streams.failures().map(failure -> {
+            if (FAILURES.incrementAndGet() == 1) {
+                System.out.println("first failure: " + failure);
+            }
+            return failure;
+        });
         RESULTS.set(0);
         BATCH_ROWS.set(0);
         STEADY_START.set(0);

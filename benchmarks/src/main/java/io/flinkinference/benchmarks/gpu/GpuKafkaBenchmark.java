@@ -103,7 +103,7 @@ public final class GpuKafkaBenchmark {
             Configuration inference = new Configuration();
             inference.set(InferenceOptions.MODEL, plan);
             inference.set(InferenceOptions.MODEL_STORE, store.root().toString());
-            inference.set(InferenceOptions.ENGINE, "tensorrt");
+            inference.set(InferenceOptions.ENGINE, System.getProperty("bench.engine", "tensorrt"));
             inference.set(InferenceOptions.MAX_BATCH_SIZE, maxBatch);
             inference.set(InferenceOptions.MAX_QUEUE_DELAY, Duration.ofMillis(2));
             settings = new StreamingInferenceJob.Settings(kafka.bootstrapServers(), in, out, dead, "bench-" + name, inference,
