@@ -1,5 +1,6 @@
 package io.flinkinference.cli;
 
+import io.flinkinference.jobs.LocalEnvironments;
 import io.flinkinference.jobs.StreamingInferenceJob;
 
 import io.flinkinference.avro.ImageEncoding;
@@ -124,7 +125,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             out.println("[3/4] Starting the streaming job on a local Flink MiniCluster (parallelism " + parallelism + ") ...");
             StreamingInferenceJob.Settings settings = settings(kafka, opened);
             StreamingInferenceJob.preflight(settings);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+            StreamExecutionEnvironment env = LocalEnvironments.create(parallelism);
             StreamingInferenceJob.build(env, settings);
             JobClient job = env.executeAsync("flink-inference demo");
             out.println("      job " + job.getJobID());

@@ -2,6 +2,7 @@ package io.flinkinference.benchmarks.gpu;
 
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.InferenceResult;
+import io.flinkinference.jobs.LocalEnvironments;
 import io.flinkinference.jobs.StreamingInferenceJob;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.OutputReader;
@@ -114,7 +115,7 @@ public final class GpuKafkaBenchmark {
             StreamingInferenceJob.Settings s = new StreamingInferenceJob.Settings(settings.bootstrapServers(), in, out, dead,
                     settings.groupId(), settings.inference(), settings.kafka(), settings.deliveryGuarantee(),
                     settings.checkpointInterval(), settings.parallelism(), bounded);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(s.parallelism(), new Configuration());
+            StreamExecutionEnvironment env = LocalEnvironments.create(s.parallelism());
             StreamingInferenceJob.build(env, s);
             job = env.executeAsync("gpu kafka benchmark " + in);
         }

@@ -33,12 +33,13 @@ public enum TensorBatchifier implements Batchifier<Map<String, Tensor>> {
     }
 
     /**
-     * One record that needs no padding goes to the engine as it is; otherwise the rows are copied
-     * into the context's staging memory, with zero rows up to {@code rows}.
+     * One record that needs no padding and is already off the heap goes to the engine as it is;
+     * otherwise the rows are copied into the context's staging memory, with zero rows up to
+     * {@code rows}.
      */
     @Override
     public Map<String, Tensor> stack(List<Map<String, Tensor>> records, int rows, ExecutionContext context) {
-        if (records.size() == 1 && rows == 1) {
+        if (records.size() == 1 && rows == 1 && records.get(0).values().stream().allMatch(Tensor::isDirect)) {
             return records.get(0);
         }
         Map<String, Tensor> stacked = new LinkedHashMap<>();

@@ -34,6 +34,34 @@ public final class Tensor {
         return new Tensor(dtype, shape, ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder()));
     }
 
+    /**
+     * A record's tensor over a request's own little-endian bytes, without copying them, on a
+     * little-endian machine (every platform the engines ship for); a direct copy elsewhere. Such a
+     * tensor lives on the heap: it is only read, and the batcher copies it into the context's
+     * staging memory with the rest of its batch. Allocating a direct buffer per record instead cost
+     * more than the copy itself (measured: 1.5-26 k direct allocations of a 224 x 224 image's 602 KB
+     * per second on one thread, against 75 k heap-to-direct copies) and stalled the task thread
+     * whenever the JVM's direct memory limit forced a collection.
+     */
+    public static Tensor ofRecordBytes(DataType dtype, long[] shape, byte[] littleEndian) {
+        long expected = byteSize(dtype, shape);
+        if (littleEndian.length != expected) {
+            throw new IllegalArgumentException("A tensor of " + dtype + Arrays.toString(shape) + " needs " + expected
+                    + " bytes, the record holds " + littleEndian.length + ".");
+        }
+        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+            return new Tensor(dtype, shape, ByteBuffer.wrap(littleEndian).order(ByteOrder.nativeOrder()));
+        }
+        Tensor copy = allocate(dtype, shape);
+        copy.data.put(ByteBuffer.wrap(littleEndian)).clear();
+        return copy;
+    }
+
+    /** Whether the bytes are off the heap, where native code can read them in place; only record tensors are not. */
+    public boolean isDirect() {
+        return data.isDirect();
+    }
+
     /** Wraps a direct buffer that holds exactly the tensor's bytes, from position 0. */
     public static Tensor wrap(DataType dtype, long[] shape, ByteBuffer data) {
         if (!data.isDirect()) {

@@ -22,8 +22,6 @@ import io.flinkinference.operators.engine.Tensor;
 import io.flinkinference.operators.engine.TensorValidator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -124,9 +122,7 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
                     "The tensor payload has " + payload.length + " bytes; shape " + Arrays.toString(shape)
                             + " of float32 needs " + elements * 4 + ".");
         }
-        Tensor tensor = Tensor.allocate(DataType.FLOAT32, shape);
-        tensor.floats().put(ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
-        return tensor;
+        return Tensor.ofRecordBytes(DataType.FLOAT32, shape, payload);
     }
 
     @Override

@@ -37,6 +37,17 @@ class BatchingConfigTest {
     }
 
     @Test
+    void warmsUpThePreferredSizesAndTheLargest() {
+        assertThat(new BatchingConfig(32, 10_000, new int[] {16, 8}, 1).warmUpBatchSizes()).containsExactly(8, 16, 32);
+    }
+
+    @Test
+    void withoutPreferredSizesWarmsUpEveryPowerOfTwoUpToTheLargest() {
+        assertThat(new BatchingConfig(48, 10_000, null, 1).warmUpBatchSizes()).containsExactly(1, 2, 4, 8, 16, 32, 48);
+        assertThat(new BatchingConfig(1, 10_000, null, 1).warmUpBatchSizes()).containsExactly(1);
+    }
+
+    @Test
     void zeroDelaySendsWhateverIsQueued() {
         assertThat(new BatchingConfig(8, 0, null, 1).cutSize(1, 0)).isEqualTo(1);
     }

@@ -49,6 +49,17 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void warmsEveryContextUpBeforeAnyRecordAndRunsNoRecordBatchDoingSo() throws Exception {
+        WarmUpRecordingEngine engine = new WarmUpRecordingEngine();
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 1_000_000, new int[] {4}, 3),
+                BatchListener.NONE)) {
+            batcher.warmUp();
+            assertThat(engine.warmUps).hasSize(3).allSatisfy(sizes -> assertThat(sizes).containsExactly(4, 8));
+            assertThat(engine.batchSizes).isEmpty();
+        }
+    }
+
+    @Test
     void padsSmallBatchesUpToTheEnginesMinimum() throws Exception {
         DoublingEngine engine = new DoublingEngine(new BatchRange(4, 8));
         ManualBatchClock clock = new ManualBatchClock();
@@ -228,6 +239,33 @@ class DynamicBatcherTest {
                     received.floats().get(values);
                     receivedValues = values;
                     return StagingEngine.this.infer(inputs);
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
+    /** A doubling engine whose contexts record the batch sizes they are warmed up with. */
+    private static final class WarmUpRecordingEngine extends DoublingEngine {
+        final List<int[]> warmUps = new CopyOnWriteArrayList<>();
+
+        WarmUpRecordingEngine() {
+            super(BatchRange.ANY);
+        }
+
+        @Override
+        public ExecutionContext newContext() {
+            return new ExecutionContext() {
+                @Override
+                public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
+                    return WarmUpRecordingEngine.this.infer(inputs);
+                }
+
+                @Override
+                public void warmUp(int[] batchSizes) {
+                    warmUps.add(batchSizes.clone());
                 }
 
                 @Override
