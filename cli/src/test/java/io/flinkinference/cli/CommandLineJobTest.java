@@ -9,10 +9,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
 import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -45,7 +57,7 @@ class CommandLineJobTest {
         Files.write(images.resolve("bad.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
 
         assertThat(run("produce", "-b", kafka.bootstrapServers(), "--topic", "cli-images", images.toString())).isZero();
-        assertThat(cli.out()).contains("Sent 7 images");
+        assertThat(cli.out()).contains("Sent 7 of 7 images");
 
         assertThat(run("run", "-b", kafka.bootstrapServers(), "--input-topic", "cli-images", "--output-topic", "cli-results",
                 "--dead-letter-topic", "cli-dead", "--model", "ppocr-cls", "--store", store, "--bounded",
@@ -62,6 +74,38 @@ class CommandLineJobTest {
         });
         assertThat(lines.lines().filter(l -> l.startsWith("DEAD"))).singleElement().satisfies(line ->
                 assertThat(line).contains("bad.png").contains("cli-images-0@").contains("DECODE"));
+    }
+
+    @Test
+    void produceToAnUnreachableBrokerFailsAndSaysNothingWasSent(@TempDir Path images) throws Exception {
+        Files.write(images.resolve("one.png"), pngOfSize(100));
+
+        assertThat(run("produce", "-b", "127.0.0.1:1", "--topic", "anything", images.toString())).isEqualTo(1);
+
+        assertThat(cli.err()).contains("Cannot reach Kafka at 127.0.0.1:1").contains("nothing was sent");
+        assertThat(cli.out()).doesNotContain("Sent");
+    }
+
+    @Test
+    void produceNamesEveryFileItDidNotSendAndKeysByPathAcrossFolders(@TempDir Path images) throws Exception {
+        kafka.admin().createTopics(List.of(new NewTopic("small-images", 1, (short) 1)
+                .configs(Map.of("max.message.bytes", "4096")))).all().get(30, TimeUnit.SECONDS);
+        Files.createDirectories(images.resolve("a"));
+        Files.createDirectories(images.resolve("b"));
+        Files.write(images.resolve("a/same.png"), pngOfSize(200));
+        Files.write(images.resolve("b/same.png"), pngOfSize(300));
+        Files.write(images.resolve("big.jpg"), pngOfSize(20_000));
+        Files.write(images.resolve("empty.png"), new byte[0]);
+        Files.writeString(images.resolve("notes.txt"), "not an image");
+
+        assertThat(run("produce", "-b", kafka.bootstrapServers(), "--topic", "small-images", images.toString())).isEqualTo(1);
+
+        assertThat(cli.out()).contains("Sent 2 of 4 images").contains("Skipped 1 file(s)").contains("notes.txt");
+        assertThat(cli.err()).contains("Not sent: 2 image(s)")
+                .contains("big.jpg: its message would be").contains("max.message.bytes of 0.00 MB").contains("kafka-configs.sh")
+                .contains("empty.png: is empty");
+        assertThat(keysIn("small-images", 2)).containsExactlyInAnyOrder(
+                ProduceCommand.key(images.resolve("a/same.png")), ProduceCommand.key(images.resolve("b/same.png")));
     }
 
     @Test
@@ -104,6 +148,32 @@ class CommandLineJobTest {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** A file of {@code bytes} bytes that starts like a PNG; produce sends bytes, it does not decode them. */
+    private static byte[] pngOfSize(int bytes) {
+        byte[] data = new byte[bytes];
+        new java.util.Random(bytes).nextBytes(data);
+        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, 0, data, 0, 4);
+        return data;
+    }
+
+    private static List<String> keysIn(String topic, int expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "keys-" + topic);
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (keys.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> keys.add(record.key()));
+            }
+            // One more poll: a duplicate or an extra message would show here.
+            consumer.poll(Duration.ofMillis(500)).forEach(record -> keys.add(record.key()));
+        }
+        return keys;
     }
 
     private int run(String... args) {

@@ -42,6 +42,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Formats a fresh log directory and starts the broker; returns once it accepts clients. */
+    /** The largest message this broker takes (message.max.bytes): 16 MB, for full-size photos. */
+    public static final int MAX_MESSAGE_BYTES = 16 << 20;
+
     public static EmbeddedKafka start() throws IOException {
         Path dataDir = Files.createTempDirectory("flink-inference-kafka");
         int brokerPort = freePort();
@@ -68,6 +71,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
         props.put("num.partitions", "1");
+        // Phone photos are several MB; Kafka's default limit (1 MB) would refuse them.
+        props.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
         Path config = dataDir.resolve("server.properties");
         try (var out = Files.newBufferedWriter(config)) {
             props.store(out, "flink-inference embedded broker");

@@ -45,6 +45,19 @@ public final class ImageProducer implements AutoCloseable {
         return sendRaw(image.getId(), messages.encode(image));
     }
 
+    /**
+     * The bytes a record of this image takes on the broker, near enough to compare with a topic's
+     * {@code max.message.bytes}: the Avro value, the key, the schema header and a record batch's
+     * framing.
+     */
+    public int messageBytes(ImageRecord image) {
+        return messages.encode(image).length + image.getId().getBytes(StandardCharsets.UTF_8).length
+                + messages.schemaHeader().length + AvroMessages.SCHEMA_HEADER.length() + RECORD_BATCH_OVERHEAD;
+    }
+
+    /** A record batch's header (61 bytes in format v2) and one record's varint framing, rounded up. */
+    private static final int RECORD_BATCH_OVERHEAD = 128;
+
     /** Sends any bytes as a value, for example a message that is not Avro at all. */
     public Future<RecordMetadata> sendRaw(String key, byte[] value) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
