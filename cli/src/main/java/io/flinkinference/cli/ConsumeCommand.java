@@ -19,11 +19,16 @@ import java.util.concurrent.Callable;
 @Command(
         name = "consume",
         description = "Print the job's results and dead letters from the beginning of their topics (committed "
-                + "records only), one line each; stops after --idle without new records unless --follow.",
+                + "records only), one line each, or one JSON object per line with --json; stops after --idle without new "
+                + "records (counted from when the consumer has its partitions) unless --follow, or after --max-messages.",
         mixinStandardHelpOptions = true,
         footer = {"", "Examples:", "  flink-inference consume -b localhost:9092",
-            "  flink-inference consume -b localhost:9092 --dead-letters-only --follow"})
+            "  flink-inference consume -b localhost:9092 --dead-letters-only --follow",
+            "  flink-inference consume -b localhost:9092 --json --max-messages 100 | jq .labels[0].label"})
 final class ConsumeCommand implements Callable<Integer> {
+    /** How long to wait for the consumer group to hand out partitions before saying so. */
+    static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(60);
+
     @Mixin
     KafkaOptions kafka;
 
@@ -40,11 +45,15 @@ final class ConsumeCommand implements Callable<Integer> {
     boolean follow;
 
     @Option(names = "--idle", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
-            description = "Without --follow, stop after this long without new records (default ${DEFAULT-VALUE}).")
+            description = "Without --follow, stop after this long without new records, counted from when the consumer has "
+                    + "its partitions (default ${DEFAULT-VALUE}).")
     Duration idle;
 
-    @Option(names = "--max", paramLabel = "N", description = "Stop after this many records.")
-    Long max;
+    @Option(names = {"--max-messages", "--max"}, paramLabel = "N", description = "Stop after printing this many records.")
+    Long maxMessages;
+
+    @Option(names = "--json", description = "One JSON object per line (type result or dead_letter), for scripts.")
+    boolean json;
 
     @Spec
     CommandSpec spec;
@@ -52,45 +61,49 @@ final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        OutputLines lines = json ? OutputLines.JSON : OutputLines.TEXT;
         long printed = 0;
-        long lastRecord = System.nanoTime();
+        long started = System.nanoTime();
+        long lastRecord = 0; // 0 until the consumer has its partitions and has fetched once: the idle time counts from then
+        boolean assigned = false;
         try (OutputReader reader = new OutputReader(kafka.bootstrapServers, outputTopic, deadLetterTopic, kafka.clientProperties())) {
-            while (follow || System.nanoTime() - lastRecord < idle.toNanos()) {
+            while (follow || lastRecord == 0 || System.nanoTime() - lastRecord < idle.toNanos()) {
                 OutputReader.Batch batch = reader.poll(Duration.ofMillis(500));
+                if (lastRecord == 0 && assigned) {
+                    lastRecord = System.nanoTime(); // the poll after the assignment, which fetched from the partitions' start
+                }
+                assigned = assigned || reader.assigned();
+                if (lastRecord == 0 && System.nanoTime() - started > ASSIGNMENT_TIMEOUT.toNanos()) {
+                    throw new IllegalStateException("No partitions of " + outputTopic + " or " + deadLetterTopic + " were assigned "
+                            + "within " + ASSIGNMENT_TIMEOUT.toSeconds() + " s at " + kafka.bootstrapServers
+                            + ": do the topics exist, and is the broker reachable?");
+                }
                 if (!deadLettersOnly) {
                     for (InferenceResult result : batch.results()) {
-                        out.println(describe(result));
+                        if (maxMessages != null && printed >= maxMessages) {
+                            break;
+                        }
+                        out.println(lines.of(result));
                         printed++;
                     }
                 }
                 for (DeadLetter letter : batch.deadLetters()) {
-                    out.println(describe(letter));
+                    if (maxMessages != null && printed >= maxMessages) {
+                        break;
+                    }
+                    out.println(lines.of(letter));
                     printed++;
                 }
                 if (!batch.results().isEmpty() || !batch.deadLetters().isEmpty()) {
                     lastRecord = System.nanoTime();
                     out.flush();
                 }
-                if (max != null && printed >= max) {
+                if (maxMessages != null && printed >= maxMessages) {
                     break;
                 }
             }
         }
+        out.flush();
         return 0;
-    }
-
-    static String describe(InferenceResult result) {
-        String answer = result.getText() != null ? "text '" + result.getText() + "'"
-                : !result.getLabels().isEmpty() ? result.getLabels().get(0).getLabel()
-                        + String.format(" (%.3f)", result.getLabels().get(0).getScore())
-                : result.getTensors().size() + " raw tensors";
-        return String.format("result  %-24s %s:%d  %s  batch %d  queued %.1f ms  inference %.1f ms", result.getId(),
-                result.getModel(), result.getModelVersion(), answer, result.getTimings().getBatchSize(),
-                result.getTimings().getQueuedMicros() / 1e3, result.getTimings().getInferredMicros() / 1e3);
-    }
-
-    static String describe(DeadLetter letter) {
-        return String.format("DEAD    %-24s %s-%d@%d  %s  %s: %s", letter.getKey(), letter.getTopic(), letter.getPartition(),
-                letter.getOffset(), letter.getStage(), letter.getErrorClass(), letter.getErrorMessage());
     }
 }

@@ -41,11 +41,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Formats a fresh log directory and starts the broker; returns once it accepts clients. */
     /** The largest message this broker takes (message.max.bytes): 16 MB, for full-size photos. */
     public static final int MAX_MESSAGE_BYTES = 16 << 20;
 
+    /** Formats a fresh log directory and starts the broker; returns once it accepts clients. */
     public static EmbeddedKafka start() throws IOException {
+        return start(java.util.Map.of());
+    }
+
+    /**
+     * @param overrides broker settings over the ones below, e.g. Kafka's own default
+     *     {@code group.initial.rebalance.delay.ms} of 3 s, which this broker sets to 0
+     */
+    public static EmbeddedKafka start(java.util.Map<String, String> overrides) throws IOException {
         Path dataDir = Files.createTempDirectory("flink-inference-kafka");
         int brokerPort = freePort();
         int controllerPort = freePort();
@@ -73,6 +81,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("num.partitions", "1");
         // Phone photos are several MB; Kafka's default limit (1 MB) would refuse them.
         props.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
+        props.putAll(overrides);
         Path config = dataDir.resolve("server.properties");
         try (var out = Files.newBufferedWriter(config)) {
             props.store(out, "flink-inference embedded broker");

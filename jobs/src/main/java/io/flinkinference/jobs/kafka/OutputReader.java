@@ -54,6 +54,14 @@ public final class OutputReader implements AutoCloseable {
         return new Batch(newResults, newDeadLetters);
     }
 
+    /**
+     * Whether the consumer has been given its partitions yet. Until then a poll returns nothing
+     * however much the topics hold, so waiting for "no new records" must not start before.
+     */
+    public boolean assigned() {
+        return !consumer.assignment().isEmpty();
+    }
+
     @Override
     public void close() {
         consumer.close();
