@@ -211,7 +211,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 byte[] png = pngs.get(i % samples.size());
                 String id = "line-" + i;
                 if (corruptEvery > 0 && i % corruptEvery == corruptEvery - 1) {
-                    producer.send(ImageProducer.image(id, Arrays.copyOf(png, png.length / 2), ImageEncoding.PNG, Map.of()));
+                    // Alternately a PNG cut in half and a JPEG cut at 60%, which ImageIO alone would decode with a grey bottom.
+                    boolean jpeg = (i / corruptEvery) % 2 == 1;
+                    producer.send(jpeg
+                            ? ImageProducer.image(id, truncatedJpeg(sample), ImageEncoding.JPEG, Map.of())
+                            : ImageProducer.image(id, Arrays.copyOf(png, png.length / 2), ImageEncoding.PNG, Map.of()));
                 } else {
                     producer.send(ImageProducer.image(id, png, ImageEncoding.PNG, Map.of("truth", sample.orientationLabel())));
                 }
@@ -228,6 +232,17 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         } catch (Throwable t) {
             error.set(t);
         }
+    }
+
+    /** The sample as a JPEG, cut off at 60% of its bytes. */
+    static byte[] truncatedJpeg(TextLineImages.Sample sample) throws IOException {
+        java.awt.image.BufferedImage rgb = new java.awt.image.BufferedImage(sample.image().getWidth(), sample.image().getHeight(),
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        rgb.createGraphics().drawImage(sample.image(), 0, 0, null);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(rgb, "jpg", out);
+        byte[] jpeg = out.toByteArray();
+        return Arrays.copyOf(jpeg, jpeg.length * 6 / 10);
     }
 
     /** What has come back so far, and the figures the demo reports. */
@@ -294,7 +309,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             double accuracy = labelled == 0 ? 0 : 100.0 * correct / labelled;
             out.printf("Records sent:      %d%n", total);
             out.printf("Results:           %d (orientation right for %d of %d labelled: %.1f%%)%n", results, correct, labelled, accuracy);
-            out.printf("Dead letters:      %d (corrupt images, with topic, partition and offset)%n", deadLetters);
+            out.printf("Dead letters:      %d (corrupt images: truncated PNGs and JPEGs, with topic, partition and offset)%n", deadLetters);
             out.printf("Throughput:        %.0f records/s, mean batch %.1f%n", throughput(),
                     results == 0 ? 0.0 : (double) batchSizes / results);
             out.printf("Latency (Kafka in to Kafka out): p50 %d ms, p99 %d ms%n", percentile(0.5), percentile(0.99));

@@ -10,7 +10,9 @@ import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 
 /** Decodes encoded images (JPEG, PNG, BMP, GIF: whatever ImageIO reads) into pixels. */
 public final class ImageDecoder {
@@ -26,11 +28,19 @@ public final class ImageDecoder {
             throw new BadInputException(Stage.DECODE, "The image payload is empty.");
         }
         BufferedImage image;
+        List<String> warnings = new ArrayList<>();
         try {
-            image = ImageIO.read(new ByteArrayInputStream(bytes));
+            image = read(bytes, warnings);
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(Stage.DECODE,
                     "The image is corrupt or truncated (" + bytes.length + " bytes): " + e.getMessage(), e);
+        }
+        if (!warnings.isEmpty()) {
+            // ImageIO's JPEG reader decodes what it has of a cut-off or damaged file and only warns
+            // ("Truncated File - Missing EOI marker", "Corrupt JPEG data"): such a picture is partly grey and
+            // its result would be wrong without anyone knowing.
+            throw new BadInputException(Stage.DECODE, "The image is corrupt or truncated (" + bytes.length
+                    + " bytes): the decoder warned " + warnings + " and would have filled in what is missing.");
         }
         if (image == null) {
             throw new BadInputException(Stage.DECODE,
@@ -41,6 +51,24 @@ public final class ImageDecoder {
             throw new BadInputException(Stage.DECODE, "The image is empty (" + image.getWidth() + "x" + image.getHeight() + ").");
         }
         return image;
+    }
+
+    /** ImageIO.read, but with the reader's warnings kept, which ImageIO.read drops. */
+    private static BufferedImage read(byte[] bytes, List<String> warnings) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                return reader.read(0, reader.getDefaultReadParam());
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     /**
