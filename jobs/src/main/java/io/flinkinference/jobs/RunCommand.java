@@ -5,6 +5,7 @@ import io.flinkinference.jobs.cli.KafkaOptions;
 import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.engine.Engines;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -113,31 +114,84 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /**
+     * Set for the job jar's entry point ({@link StreamingJobMain}), where {@code flink run} or
+     * application mode provides the environment: the job must outlive the client, and in
+     * application mode {@code main()} runs in the JobManager, which has no GPU.
+     */
+    private final boolean clusterEntryPoint;
+    /** The job this command submitted, once it has. */
+    private JobClient submitted;
+
+    public RunCommand() {
+        this(false);
+    }
+
+    private RunCommand(boolean clusterEntryPoint) {
+        this.clusterEntryPoint = clusterEntryPoint;
+    }
+
+    /** The command as the job jar's entry point runs it: build and submit only. */
+    static RunCommand clusterEntryPoint() {
+        return new RunCommand(true);
+    }
+
+    JobClient submitted() {
+        return submitted;
+    }
+
     @Override
     public Integer call() throws Exception {
         StreamingInferenceJob.Settings settings = settings();
         StreamingInferenceJob.preflight(settings);
-        if (jobManager == null) {
+        boolean local = jobManager == null && !clusterEntryPoint;
+        if (local) {
+            // Only where this process runs the job itself: a cluster's TaskManagers have the GPUs, not its client.
             StreamingInferenceJob.preflightLocalEngine(settings);
         }
-        StreamExecutionEnvironment env = jobManager == null
-                ? StreamExecutionEnvironment.getExecutionEnvironment()
-                : remote(jobManager, settings.inference().get(InferenceOptions.ENGINE));
+        StreamExecutionEnvironment env = jobManager != null ? remote(jobManager, settings.inference().get(InferenceOptions.ENGINE))
+                : clusterEntryPoint ? StreamExecutionEnvironment.getExecutionEnvironment()
+                : LocalEnvironments.create(settings.parallelism());
         StreamingInferenceJob.build(env, settings);
         var out = spec.commandLine().getOut();
-        JobClient job = env.executeAsync("flink-inference " + settings.model() + " " + inputTopic + " -> " + outputTopic);
-        out.println("Submitted job " + job.getJobID() + ": " + inputTopic + " -> " + settings.model() + " -> " + outputTopic
+        submitted = env.executeAsync("flink-inference " + settings.model() + " " + inputTopic + " -> " + outputTopic);
+        out.println("Submitted job " + submitted.getJobID() + ": " + inputTopic + " -> " + settings.model() + " -> " + outputTopic
                 + " (dead letters: " + deadLetterTopic + ")");
         if (jobManager != null) {
             out.println("It runs on " + jobManager + "; follow it in the Flink web UI there.");
             return 0;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> job.cancel().join()));
+        if (clusterEntryPoint) {
+            // flink run -d (and application mode) are detached: return, and the job runs on. Attached, wait as flink run does.
+            if (!env.getConfiguration().get(DeploymentOptions.ATTACHED)) {
+                out.println("Detached: the job runs on without this client.");
+                return 0;
+            }
+            out.flush();
+            submitted.getJobExecutionResult().get();
+            out.println("Job finished.");
+            return 0;
+        }
+        // A local MiniCluster dies with this process: cancel the job on Ctrl-C, and only while it runs.
+        Thread cancelOnExit = new Thread(() -> submitted.cancel().join(), "cancel-job-on-exit");
+        Runtime.getRuntime().addShutdownHook(cancelOnExit);
         out.println(bounded ? "Running until the input read at start is done ..." : "Running; stop with Ctrl-C.");
         out.flush();
-        job.getJobExecutionResult().get();
+        try {
+            submitted.getJobExecutionResult().get();
+        } finally {
+            removeHook(cancelOnExit);
+        }
         out.println("Job finished.");
         return 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down and the hook is running: nothing to remove.
+        }
     }
 
     StreamingInferenceJob.Settings settings() throws IOException {
