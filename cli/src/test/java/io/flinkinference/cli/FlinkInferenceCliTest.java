@@ -31,6 +31,18 @@ class FlinkInferenceCliTest {
     }
 
     @Test
+    void everyCommandsHelpWorksEvenWithRequiredOptionsMissing() {
+        for (String[] command : new String[][] {{"models", "import", "--help"}, {"setup", "import", "--help"},
+            {"produce", "--help"}, {"consume", "--help"}, {"setup", "tensorrt", "--help"}}) {
+            assertThat(run(command)).as(String.join(" ", command) + ": " + cli.err()).isZero();
+            assertThat(cli.out()).contains("Usage: flink-inference");
+        }
+        assertThat(run("--help")).isZero();
+        assertThat(cli.out().lines().filter(l -> l.contains("gpu-check"))).singleElement()
+                .satisfies(line -> assertThat(line).doesNotEndWith(":"));
+    }
+
+    @Test
     void anUnknownCommandIsAUsageError() {
         assertThat(run("serve")).isEqualTo(2);
         assertThat(cli.err()).contains("Unmatched argument").contains("serve");

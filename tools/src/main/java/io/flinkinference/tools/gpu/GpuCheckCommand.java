@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * parses options and supplies the sample images.
  */
 @Command(name = "gpu-check", mixinStandardHelpOptions = true,
-        description = {"Check and measure this machine's NVIDIA GPU for flink-inference:",
+        description = {"Check and measure this machine's NVIDIA GPU for flink-inference in four steps (exit 2 without a GPU).",
             "  1. pinned and device memory, copies byte for byte, the host-to-device feed against a plain cudaMemcpy;",
             "  2. the preprocessing kernel (NVRTC) against its Java reference, and its speed against the bytes-moved roofline;",
             "  3. nvJPEG batched decoding against ImageIO, and its speed against ImageIO on all cores; then JPEG to model "

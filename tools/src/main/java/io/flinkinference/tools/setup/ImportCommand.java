@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
             "Preprocessing is written only when --size is given; postprocessing is topk with --labels, "
                     + "ctc with --alphabet, raw otherwise."
         },
-        mixinStandardHelpOptions = true,
+        // Not mixinStandardHelpOptions: its -V/--version would clash with --version (the number to publish),
+        // and picocli then leaves out --help as well.
         footer = {
             "",
             "Example (torchvision MobileNetV2 exported with torch.onnx.export):",
@@ -50,6 +51,9 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE", description = "The ONNX model file.")
     Path file;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--name", required = true, description = "Model name in the store.")
     String name;
