@@ -73,6 +73,29 @@ class ModelsCommandTest {
     }
 
     @Test
+    void importsThatCouldNotWorkAreRefusedWithTheReasonAndPublishNothing() throws IOException {
+        Path onnx = root.resolve("ppocr-cls/1/model.onnx");
+        Path threeLabels = root.resolve("three.txt");
+        Files.writeString(threeLabels, "up\ndown\nsideways\n");
+
+        assertThat(run("import", onnx.toString(), "--name", "bad", "--size", "48x192", "--labels", threeLabels.toString()))
+                .isEqualTo(2);
+        assertThat(cli.err()).contains("three.txt has 3 labels").contains("has 2 classes").contains("Nothing was published");
+
+        assertThat(run("import", onnx.toString(), "--name", "bad")).isEqualTo(2);
+        assertThat(cli.err()).contains("looks like images, but no preprocessing was given").contains("--no-preprocessing");
+
+        assertThat(run("import", onnx.toString(), "--name", "bad", "--size", "48x192", "--precision", "float")).isEqualTo(2);
+        assertThat(cli.err()).contains("--precision must be one of").contains("'float'");
+
+        assertThat(run("list")).isZero();
+        assertThat(cli.out()).doesNotContain("bad");
+
+        assertThat(run("import", onnx.toString(), "--name", "tensors-only", "--no-preprocessing")).isZero();
+        assertThat(cli.out()).contains("Published tensors-only:1");
+    }
+
+    @Test
     void userErrorsAreOneClearLine() {
         assertThat(run("show", "no-such-model")).isEqualTo(1);
         assertThat(cli.err()).contains("error: No model 'no-such-model'").doesNotContain("at io.");

@@ -8,6 +8,7 @@ import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.modelstore.manifest.ManifestCodec;
 import io.flinkinference.modelstore.manifest.Postprocessing;
 import io.flinkinference.modelstore.manifest.Preprocessing;
+import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.modelstore.manifest.Preprocessing.ChannelOrder;
 import io.flinkinference.modelstore.manifest.Preprocessing.Layout;
 import io.flinkinference.modelstore.manifest.Preprocessing.ResizeMode;
@@ -101,6 +102,10 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "fp32", description = "Precision of the weights (default ${DEFAULT-VALUE}).")
     String precision;
 
+    @Option(names = "--no-preprocessing", description = "Import an image-shaped model without preprocessing, to take "
+            + "tensors only (otherwise such a model needs --size or --preprocess-spec).")
+    boolean noPreprocessing;
+
     @Spec
     CommandSpec spec;
 
@@ -115,8 +120,19 @@ public final class ImportCommand implements Callable<Integer> {
         if (labels != null && alphabet != null) {
             throw new ParameterException(spec.commandLine(), "Give --labels (topk) or --alphabet (ctc), not both.");
         }
+        refuse(ImportChecks.precision(precision));
         OnnxModelInfo info = OnnxModelInfo.read(file);
         String outputName = output != null ? output : info.outputs().get(0).name();
+        TensorSpec read = info.outputs().stream().filter(o -> o.name().equals(outputName)).findFirst()
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), "The model has no output '" + outputName
+                        + "'; it has " + info.outputs().stream().map(TensorSpec::name).toList() + "."));
+        if (labels != null) {
+            refuse(ImportChecks.labels(Files.readAllLines(labels), labels.getFileName().toString(), read));
+        }
+        Preprocessing pre = preprocessSpec != null
+                ? ManifestCodec.decodePreprocessing(Files.readAllBytes(preprocessSpec), preprocessSpec.toString())
+                : size == null ? null : preprocessing();
+        refuse(ImportChecks.preprocessing(info.inputs(), pre, noPreprocessing));
 
         Map<String, Path> files = new LinkedHashMap<>();
         files.put("model.onnx", file);
@@ -133,9 +149,7 @@ public final class ImportCommand implements Callable<Integer> {
                 .precision(precision)
                 .inputs(info.inputs())
                 .outputs(info.outputs())
-                .preprocessing(preprocessSpec != null
-                        ? ManifestCodec.decodePreprocessing(Files.readAllBytes(preprocessSpec), preprocessSpec.toString())
-                        : size == null ? null : preprocessing())
+                .preprocessing(pre)
                 .postprocessing(post)
                 .lineage(Lineage.fromSource("file:" + file.toAbsolutePath()))
                 .build();
@@ -143,6 +157,12 @@ public final class ImportCommand implements Callable<Integer> {
                 version == null ? OptionalInt.empty() : OptionalInt.of(version));
         spec.commandLine().getOut().println("Published " + published.ref() + " at " + published.location());
         return 0;
+    }
+
+    private void refuse(java.util.Optional<String> reason) {
+        if (reason.isPresent()) {
+            throw new ParameterException(spec.commandLine(), reason.get() + " Nothing was published.");
+        }
     }
 
     private Preprocessing preprocessing() {
