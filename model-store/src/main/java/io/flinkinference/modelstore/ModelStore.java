@@ -285,6 +285,53 @@ public final class ModelStore {
     }
 
     /**
+     * Deletes one published version. Its manifest goes first, so that from then on no one lists or
+     * resolves it, then its files. Refused, unless {@code force}, for the newest version of a model
+     * (jobs that pin {@code latest} at build time would pick an older one on their next build) and
+     * for a version other versions were derived from (their lineage would name a parent that is
+     * gone).
+     *
+     * @return the versions derived from it, which a forced delete leaves in place
+     */
+    public List<ModelRef> delete(ModelRef ref, boolean force) {
+        if (ref.version().isEmpty()) {
+            throw new IllegalArgumentException("Name the version to delete, e.g. " + ref.name() + ":1; 'latest' is not "
+                    + "deleted by name.");
+        }
+        ModelVersion doomed = resolve(ref);
+        int number = doomed.manifest().version();
+        List<Integer> versions = versions(ref.name());
+        List<ModelRef> children = new ArrayList<>();
+        for (String model : models()) {
+            for (int version : versions(model)) {
+                var lineage = resolve(ModelRef.of(model, version)).manifest().lineage();
+                if (ref.name().equals(lineage.parentName()) && lineage.parentVersion() == number) {
+                    children.add(ModelRef.of(model, version));
+                }
+            }
+        }
+        if (!force && number == versions.get(versions.size() - 1)) {
+            throw new ModelStoreException(doomed.ref() + " is the newest version of " + ref.name() + ": jobs built against "
+                    + "'latest' would take " + (versions.size() > 1 ? ref.name() + ":" + versions.get(versions.size() - 2)
+                            : "nothing") + " instead. Pass --force to delete it anyway.");
+        }
+        if (!force && !children.isEmpty()) {
+            throw new ModelStoreException(doomed.ref() + " is the parent of " + children + " (plans or variants built from "
+                    + "it). Delete those first, or pass --force to keep them without their parent.");
+        }
+        Path dir = versionDir(ref.name(), number);
+        try {
+            fs.delete(new Path(dir, Manifest.FILE_NAME), false);
+            fs.delete(dir, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Deleting " + doomed.ref() + " at " + dir + " failed part-way; its manifest "
+                    + "is " + (exists(new Path(dir, Manifest.FILE_NAME)) ? "still there" : "gone, so it is no longer listed")
+                    + ": " + e.getMessage(), e);
+        }
+        return children;
+    }
+
+    /**
      * Reads a build cache kept beside the models (for example TensorRT's timing cache), or empty
      * when there is none. Caches live under {@code <root>/.cache/}, hidden from model listings.
      */

@@ -6,14 +6,15 @@ import picocli.CommandLine.Command;
 /** {@code flink-inference models}: look after the model store. */
 @Command(
         name = "models",
-        description = "Manage the versioned model store: fetch the bundled models, import your own, list, show, verify.",
+        description = "Manage the versioned model store: fetch the bundled models, import your own, list, show, verify, delete.",
         mixinStandardHelpOptions = true,
         subcommands = {
             FetchCommand.class,
             ListCommand.class,
             ShowCommand.class,
             ImportCommand.class,
-            VerifyCommand.class
+            VerifyCommand.class,
+            DeleteCommand.class
         },
         footer = {
             "",
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
             "  flink-inference models list",
             "  flink-inference models show ppocr-cls             # latest version",
             "  flink-inference models verify ppocr-cls:1",
+            "  flink-inference models delete ppocr-cls:1",
             "  flink-inference models import mobilenetv2.onnx --name mobilenet --size 224x224 \\",
             "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 --labels imagenet.txt"
         })

@@ -96,6 +96,28 @@ class ModelsCommandTest {
     }
 
     @Test
+    void deleteRemovesOneVersionAndGuardsTheNewestAndParents() throws IOException {
+        Path onnx = root.resolve("ppocr-cls/1/model.onnx");
+        for (int i = 0; i < 2; i++) {
+            assertThat(run("import", onnx.toString(), "--name", "doomed", "--no-preprocessing")).isZero();
+        }
+
+        assertThat(run("delete", "doomed")).isEqualTo(1);
+        assertThat(cli.err()).contains("Name the version to delete");
+        assertThat(run("delete", "doomed:2")).isEqualTo(1);
+        assertThat(cli.err()).contains("newest version of doomed").contains("doomed:1 instead").contains("--force");
+        assertThat(run("delete", "ppocr-cls:1")).isEqualTo(1);
+        assertThat(cli.err()).as("the bundled store's newest").contains("--force");
+
+        assertThat(run("delete", "doomed:1")).isZero();
+        assertThat(cli.out()).contains("Deleted doomed:1");
+        assertThat(run("show", "doomed:1")).isEqualTo(1);
+        assertThat(run("delete", "doomed:2", "--force")).isZero();
+        assertThat(run("list")).isZero();
+        assertThat(cli.out()).doesNotContain("doomed");
+    }
+
+    @Test
     void userErrorsAreOneClearLine() {
         assertThat(run("show", "no-such-model")).isEqualTo(1);
         assertThat(cli.err()).contains("error: No model 'no-such-model'").doesNotContain("at io.");
