@@ -6,6 +6,7 @@ import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.engine.Engines;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
@@ -44,8 +46,11 @@ import java.util.concurrent.Callable;
             "",
             "Properties file (--config): inference.* keys as in the options above (inference.model, "
                     + "inference.batch.max-size, inference.batch.max-queue-delay, ...), engine keys "
-                    + "(onnxruntime.intra-op-threads, ...) and kafka.* keys passed to every Kafka client "
-                    + "without the prefix. Command-line options win over the file.",
+                    + "(onnxruntime.intra-op-threads, ...), kafka.* keys passed to every Kafka client "
+                    + "without the prefix, and Flink keys, applied to the job's environment. Command-line options win "
+                    + "over the file, and the file over the cluster's configuration, from which the job jar also takes "
+                    + "inference.* and engine keys (config.yaml, -D, a FlinkDeployment's flinkConfiguration). Unknown "
+                    + "inference.* and engine keys are refused when the job is built.",
             "",
             "Examples:",
             "  flink-inference run -b localhost:9092 --model ppocr-cls",
@@ -102,7 +107,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Checkpoint interval; with exactly-once, output becomes visible at each checkpoint (default ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with inference.*, engine and kafka.* keys.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with inference.*, engine and kafka.* keys, "
+            + "and Flink keys (execution.checkpointing.*, state.backend.type, ...) applied to the job's environment.")
     Path config;
 
     @Option(names = "--bounded", description = "Stop at the input offsets that are latest when the job starts.")
@@ -142,7 +148,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StreamingInferenceJob.Settings settings = settings();
+        // Inside flink run or application mode, the cluster's configuration (config.yaml, -D, a FlinkDeployment's
+        // flinkConfiguration) may carry inference.* and engine keys too.
+        StreamExecutionEnvironment clusterEnv = clusterEntryPoint ? StreamExecutionEnvironment.getExecutionEnvironment() : null;
+        StreamingInferenceJob.Settings settings = settings(clusterEnv == null ? new Configuration() : clusterEnv.getConfiguration());
         StreamingInferenceJob.preflight(settings);
         boolean local = jobManager == null && !clusterEntryPoint;
         if (local) {
@@ -150,8 +159,13 @@ public final class RunCommand implements Callable<Integer> {
             StreamingInferenceJob.preflightLocalEngine(settings);
         }
         StreamExecutionEnvironment env = jobManager != null ? remote(jobManager, settings.inference().get(InferenceOptions.ENGINE))
-                : clusterEntryPoint ? StreamExecutionEnvironment.getExecutionEnvironment()
+                : clusterEnv != null ? clusterEnv
                 : LocalEnvironments.create(settings.parallelism());
+        Configuration flink = flinkSettings();
+        if (!flink.keySet().isEmpty()) {
+            env.configure(flink, Thread.currentThread().getContextClassLoader());
+            spec.commandLine().getOut().println("Flink settings from " + config + ": " + flink.keySet());
+        }
         StreamingInferenceJob.build(env, settings);
         var out = spec.commandLine().getOut();
         submitted = env.executeAsync("flink-inference " + settings.model() + " " + inputTopic + " -> " + outputTopic);
@@ -195,24 +209,31 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     StreamingInferenceJob.Settings settings() throws IOException {
+        return settings(new Configuration());
+    }
+
+    /**
+     * The job's settings: command-line options over the {@code --config} file over {@code cluster}
+     * (the configuration {@code flink run} or application mode gives the job), for inference.*
+     * and engine keys; kafka.* keys of the file go to every Kafka client. Other keys of the file
+     * are Flink's ({@link #flinkSettings}).
+     */
+    StreamingInferenceJob.Settings settings(ReadableConfig cluster) throws IOException {
         Configuration inference = new Configuration();
-        Properties kafkaProps = new Properties();
-        if (config != null) {
-            Properties file = new Properties();
-            try (Reader reader = Files.newBufferedReader(config)) {
-                file.load(reader);
-            }
-            for (String key : file.stringPropertyNames()) {
-                if (key.startsWith("kafka.")) {
-                    kafkaProps.put(key.substring("kafka.".length()), file.getProperty(key));
-                } else if (key.startsWith("inference.") || Engines.isEngineKey(key)) {
-                    inference.setString(key, file.getProperty(key));
-                } else {
-                    // Nothing else in the file is read: say so rather than ignore a setting.
-                    throw new ParameterException(spec.commandLine(), "Unknown key '" + key + "' in " + config
-                            + ": the file holds inference.* keys, engine keys (" + String.join(".*, ", Engines.names())
-                            + ".*) and kafka.* keys.");
+        if (cluster instanceof Configuration clusterConfiguration) {
+            clusterConfiguration.toMap().forEach((key, value) -> {
+                if (key.startsWith("inference.") || Engines.isEngineKey(key)) {
+                    inference.setString(key, value);
                 }
+            });
+        }
+        Properties kafkaProps = new Properties();
+        for (Map.Entry<String, String> entry : file().entrySet()) {
+            String key = entry.getKey();
+            if (key.startsWith("kafka.")) {
+                kafkaProps.put(key.substring("kafka.".length()), entry.getValue());
+            } else if (key.startsWith("inference.") || Engines.isEngineKey(key)) {
+                inference.setString(key, entry.getValue());
             }
         }
         kafkaProps.putAll(kafka.clientProperties());
@@ -234,6 +255,36 @@ public final class RunCommand implements Callable<Integer> {
         };
         return new StreamingInferenceJob.Settings(kafka.bootstrapServers, inputTopic, outputTopic, deadLetterTopic, groupId,
                 inference, kafkaProps, guarantee, checkpointInterval, parallelism, bounded);
+    }
+
+    /**
+     * The {@code --config} file's keys that are neither inference.*, engine nor kafka.* keys:
+     * Flink's own (execution.checkpointing.*, state.backend.type, pipeline.*, ...), applied to the
+     * job's environment as {@code -D} would. Flink ignores keys it does not know, as it does in its
+     * own configuration files; the command prints the ones it applied.
+     */
+    Configuration flinkSettings() throws IOException {
+        Configuration flink = new Configuration();
+        file().forEach((key, value) -> {
+            if (!key.startsWith("kafka.") && !key.startsWith("inference.") && !Engines.isEngineKey(key)) {
+                flink.setString(key, value);
+            }
+        });
+        return flink;
+    }
+
+    private Map<String, String> file() throws IOException {
+        Map<String, String> entries = new java.util.LinkedHashMap<>();
+        if (config != null) {
+            Properties file = new Properties();
+            try (Reader reader = Files.newBufferedReader(config)) {
+                file.load(reader);
+            }
+            for (String key : new java.util.TreeSet<>(file.stringPropertyNames())) {
+                entries.put(key, file.getProperty(key));
+            }
+        }
+        return entries;
     }
 
     private static <T> void set(Configuration config, org.apache.flink.configuration.ConfigOption<T> option, T value) {

@@ -3,10 +3,10 @@ package io.flinkinference.jobs;
 import io.flinkinference.engine.onnxruntime.OnnxRuntimeOptions;
 import io.flinkinference.operators.Inference;
 import io.flinkinference.operators.InferenceOptions;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,13 +39,42 @@ class RunCommandConfigTest {
     }
 
     @Test
-    void aKeyNothingReadsIsAnErrorNamingIt() throws Exception {
-        Path file = properties("state.backend.type=rocksdb\n");
+    void flinkKeysInTheFileGoToFlinkAndNoWhereElse() throws Exception {
+        Path file = properties("state.backend.type=rocksdb\nexecution.checkpointing.interval=7s\ninference.batch.max-size=4\n");
         RunCommand run = parse("-b", "localhost:9092", "--model", "ppocr-cls:1", "--config", file.toString());
 
-        assertThatThrownBy(run::settings).isInstanceOf(ParameterException.class)
-                .hasMessageContaining("Unknown key 'state.backend.type'")
-                .hasMessageContaining("onnxruntime.*");
+        assertThat(run.flinkSettings().toMap()).containsOnly(Map.entry("state.backend.type", "rocksdb"),
+                Map.entry("execution.checkpointing.interval", "7s"));
+        assertThat(run.settings().inference().toMap()).doesNotContainKeys("state.backend.type", "execution.checkpointing.interval");
+    }
+
+    @Test
+    void theClustersConfigurationGivesInferenceKeysThatTheFileAndTheCommandLineOverride() throws Exception {
+        Configuration cluster = new Configuration();
+        cluster.setString("inference.batch.max-size", "16");
+        cluster.setString("inference.batch.max-queue-delay", "7ms");
+        cluster.setString("onnxruntime.intra-op-threads", "3");
+        cluster.setString("taskmanager.numberOfTaskSlots", "4");
+        Path file = properties("inference.batch.max-queue-delay=9ms\n");
+
+        StreamingInferenceJob.Settings settings = parse("-b", "localhost:9092", "--model", "ppocr-cls:1", "--config",
+                file.toString(), "--max-batch-size", "8").settings(cluster);
+
+        assertThat(settings.inference().get(InferenceOptions.MAX_BATCH_SIZE)).as("command line over cluster").isEqualTo(8);
+        assertThat(settings.inference().get(InferenceOptions.MAX_QUEUE_DELAY)).as("file over cluster")
+                .isEqualTo(java.time.Duration.ofMillis(9));
+        assertThat(settings.inference().toMap()).containsEntry("onnxruntime.intra-op-threads", "3")
+                .doesNotContainKey("taskmanager.numberOfTaskSlots");
+    }
+
+    @Test
+    void aMisspelledInferenceKeyFromTheClusterIsRefusedWhenTheJobIsBuilt() throws Exception {
+        Configuration cluster = new Configuration();
+        cluster.setString("inference.batch.max-sise", "16");
+        StreamingInferenceJob.Settings settings = parse("-b", "localhost:9092", "--model", "ppocr-cls:1").settings(cluster);
+
+        assertThatThrownBy(() -> Inference.builder().configure(settings.inference()).build())
+                .hasMessageContaining("inference.batch.max-sise");
     }
 
     @Test
