@@ -82,7 +82,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
                             + ". Use the engine made for that format.");
         }
         byte[] bytes = model.readModel(); // checked against the manifest's sha256
-        return fromBytes(model.ref().toString(), bytes, model.manifest().inputs(), model.manifest().outputs(), options);
+        return load(model.ref().toString(), bytes, model.manifest().inputs(), model.manifest().outputs(), options, true);
     }
 
     /**
@@ -91,6 +91,12 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
      */
     public static OnnxRuntimeEngine fromBytes(String description, byte[] onnx, List<TensorSpec> inputs,
             List<TensorSpec> outputs, ReadableConfig options) {
+        // Candidates come by the dozen in a setup step's tuning; their loads are logged at debug level only.
+        return load(description, onnx, inputs, outputs, options, false);
+    }
+
+    private static OnnxRuntimeEngine load(String description, byte[] onnx, List<TensorSpec> inputs,
+            List<TensorSpec> outputs, ReadableConfig options, boolean published) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
             int threads = options.get(OnnxRuntimeOptions.INTRA_OP_THREADS);
@@ -111,9 +117,14 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
                 session.close();
                 throw e;
             }
-            LOG.info("Loaded {} on ONNX Runtime (CPU, intra-op threads {}, optimization {}) in {} ms",
+            String loaded = String.format("Loaded %s on ONNX Runtime (CPU, intra-op threads %s, optimization %s) in %d ms",
                     description, threads == 0 ? "auto" : threads, options.get(OnnxRuntimeOptions.OPTIMIZATION_LEVEL),
                     (System.nanoTime() - start) / 1_000_000);
+            if (published) {
+                LOG.info(loaded);
+            } else {
+                LOG.debug(loaded);
+            }
             return new OnnxRuntimeEngine(description, environment, session, inputs, outputs, outputShapes);
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime cannot load " + description + ": " + e.getMessage(), e);
