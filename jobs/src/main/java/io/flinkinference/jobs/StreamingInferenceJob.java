@@ -2,6 +2,7 @@ package io.flinkinference.jobs;
 
 import io.flinkinference.jobs.kafka.DeadLetterSerializer;
 import io.flinkinference.jobs.kafka.ImageRecordDeserializer;
+import io.flinkinference.jobs.kafka.KafkaAdmins;
 import io.flinkinference.jobs.kafka.ResultSerializer;
 import io.flinkinference.jobs.kafka.RouteUnreadable;
 import io.flinkinference.modelstore.ModelRef;
@@ -25,7 +26,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -98,19 +98,8 @@ public final class StreamingInferenceJob {
                 .orElseGet(ModelStore::defaultRoot);
         ModelStore.open(store).resolve(ModelRef.parse(model));
 
-        Properties admin = new Properties();
-        admin.putAll(settings.kafka());
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        try (Admin client = Admin.create(admin)) {
-            try {
-                client.describeCluster().nodes().get(15, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("Cannot reach Kafka at " + settings.bootstrapServers()
-                        + " within 15 s. Check --bootstrap-servers and, for secured clusters, the security "
-                        + "settings passed with --kafka-property.", e);
-            }
+        try (Admin client = KafkaAdmins.open(settings.bootstrapServers(), settings.kafka())) {
+            KafkaAdmins.requireBrokers(client, settings.bootstrapServers(), "");
             Set<String> missing = new TreeSet<>();
             for (String topic : List.of(settings.inputTopic(), settings.outputTopic(), settings.deadLetterTopic())) {
                 try {

@@ -1,18 +1,13 @@
 package io.flinkinference.benchmarks.gpu;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
+import io.flinkinference.samples.ImageFiles;
+
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +44,7 @@ public final class SyntheticPhotos {
         SplittableRandom random = new SplittableRandom(seed);
         List<byte[]> photos = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            photos.add(encode(render(size, random.split()), 0.9f));
+            photos.add(ImageFiles.jpeg(render(size, random.split()), 0.9f, false));
         }
         return photos;
     }
@@ -91,22 +86,5 @@ public final class SyntheticPhotos {
 
     private static int clamp(int value) {
         return Math.max(0, Math.min(255, value));
-    }
-
-    static byte[] encode(BufferedImage image, float quality) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
     }
 }

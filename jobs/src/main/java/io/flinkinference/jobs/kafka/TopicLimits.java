@@ -1,7 +1,6 @@
 package io.flinkinference.jobs.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -22,21 +21,8 @@ import java.util.concurrent.TimeoutException;
 public record TopicLimits(String topic, int maxMessageBytes) {
 
     public static TopicLimits describe(String bootstrapServers, Properties clientProperties, String topic) {
-        Properties admin = new Properties();
-        admin.putAll(clientProperties);
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        admin.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        admin.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        try (Admin client = Admin.create(admin)) {
-            try {
-                client.describeCluster().nodes().get(15, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " within 15 s; nothing was sent. "
-                        + "Check --bootstrap-servers and, for secured clusters, the settings passed with --kafka-property.", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while asking Kafka at " + bootstrapServers + " for its brokers", e);
-            }
+        try (Admin client = KafkaAdmins.open(bootstrapServers, clientProperties)) {
+            KafkaAdmins.requireBrokers(client, bootstrapServers, "nothing was sent");
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             try {
                 Config config = client.describeConfigs(List.of(resource)).all().get(15, TimeUnit.SECONDS).get(resource);

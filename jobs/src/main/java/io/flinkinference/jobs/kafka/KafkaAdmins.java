@@ -1,0 +1,42 @@
+package io.flinkinference.jobs.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The admin client the commands check Kafka with before they start work, with short timeouts and one message for an unreachable broker. */
+public final class KafkaAdmins {
+    private KafkaAdmins() {}
+
+    /** An admin client for {@code bootstrapServers} with the user's client properties (security settings). */
+    public static Admin open(String bootstrapServers, Properties clientProperties) {
+        Properties admin = new Properties();
+        admin.putAll(clientProperties);
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        admin.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        admin.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        return Admin.create(admin);
+    }
+
+    /**
+     * Fails within 15 s, saying what to check, when no broker answers.
+     *
+     * @param consequence what the caller did not do because of it, e.g. "nothing was sent"; may be empty
+     */
+    public static void requireBrokers(Admin client, String bootstrapServers, String consequence) {
+        try {
+            client.describeCluster().nodes().get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " within 15 s"
+                    + (consequence.isEmpty() ? "" : "; " + consequence) + ". Check --bootstrap-servers and, for secured "
+                    + "clusters, the security settings passed with --kafka-property.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while asking Kafka at " + bootstrapServers + " for its brokers", e);
+        }
+    }
+}
