@@ -7,6 +7,7 @@ import io.flinkinference.tools.gpu.GpuCheckCommand;
 import io.flinkinference.tools.setup.SetupCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import io.flinkinference.cli.kafka.KafkaCommand;
 import picocli.CommandLine.HelpCommand;
 
 /** {@code bin/flink-inference}: the one entry point users type. */
@@ -16,7 +17,8 @@ import picocli.CommandLine.HelpCommand;
                 + "TensorRT on GPUs or ONNX Runtime on CPUs, results out through Kafka.",
         mixinStandardHelpOptions = true,
         versionProvider = FlinkInferenceCli.Version.class,
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class, ModelsCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class, KafkaCommand.class,
+            ModelsCommand.class,
             SetupCommand.class, GpuCheckCommand.class,
             HelpCommand.class},
         footer = {

@@ -117,8 +117,9 @@ public final class StreamingInferenceJob {
             }
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("Topic(s) " + missing + " do not exist on " + settings.bootstrapServers()
-                        + ". Create them first, e.g. kafka-topics.sh --bootstrap-server " + settings.bootstrapServers()
-                        + " --create --topic " + missing.iterator().next() + " --partitions 4.");
+                        + ". Create them first: flink-inference kafka topics create " + String.join(" ", missing) + " -b "
+                        + settings.bootstrapServers() + " (or kafka-topics.sh --bootstrap-server " + settings.bootstrapServers()
+                        + " --create --topic " + missing.iterator().next() + " --partitions 4).");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

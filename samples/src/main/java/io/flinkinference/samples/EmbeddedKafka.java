@@ -34,11 +34,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    /** Whether the data outlives the broker (a local broker of the command line) or goes with it (demo, tests). */
+    private final boolean keepData;
 
-    private EmbeddedKafka(Path dataDir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(Path dataDir, KafkaRaftServer server, String bootstrapServers, boolean keepData) {
         this.dataDir = dataDir;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.keepData = keepData;
     }
 
     /** The largest message this broker takes (message.max.bytes): 16 MB, for full-size photos. */
@@ -54,9 +57,20 @@ public final class EmbeddedKafka implements AutoCloseable {
      *     {@code group.initial.rebalance.delay.ms} of 3 s, which this broker sets to 0
      */
     public static EmbeddedKafka start(java.util.Map<String, String> overrides) throws IOException {
-        Path dataDir = Files.createTempDirectory("flink-inference-kafka");
-        int brokerPort = freePort();
-        int controllerPort = freePort();
+        return start(Files.createTempDirectory("flink-inference-kafka"), freePort(), freePort(), overrides, false);
+    }
+
+    /**
+     * A broker whose data stays in {@code dataDir} across restarts (formatted on first use), on
+     * {@code port} and {@code port + 1} (its controller): {@code flink-inference kafka start}.
+     */
+    public static EmbeddedKafka startKeeping(Path dataDir, int port) throws IOException {
+        Files.createDirectories(dataDir);
+        return start(dataDir, port, port + 1, java.util.Map.of(), true);
+    }
+
+    private static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort, java.util.Map<String, String> overrides,
+            boolean keepData) throws IOException {
         // Broker settings, spelled out: their constants live in Kafka's internal server modules
         // (KRaftConfigs, ServerLogConfigs, ...), which kafka_2.13 brings at runtime scope only.
         Properties props = new Properties();
@@ -87,17 +101,27 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.store(out, "flink-inference embedded broker");
         }
 
+        if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+            format(config);
+        }
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
+        server.startup();
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, server, "127.0.0.1:" + brokerPort, keepData);
+        kafka.awaitReady();
+        return kafka;
+    }
+
+    private static void format(Path config) throws IOException {
         ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
         int status = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
                 new PrintStream(formatOutput, true, StandardCharsets.UTF_8));
         if (status != 0) {
             throw new IOException("Formatting the embedded Kafka log directory failed: " + formatOutput.toString(StandardCharsets.UTF_8));
         }
-        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
-        server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, server, "127.0.0.1:" + brokerPort);
-        kafka.awaitReady();
-        return kafka;
+    }
+
+    public Path dataDir() {
+        return dataDir;
     }
 
     public String bootstrapServers() {
@@ -137,6 +161,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
+        if (keepData) {
+            return;
+        }
         try {
             PathUtils.deleteDirectory(dataDir);
         } catch (IOException e) {

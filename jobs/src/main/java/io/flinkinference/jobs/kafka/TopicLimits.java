@@ -30,8 +30,8 @@ public record TopicLimits(String topic, int maxMessageBytes) {
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     throw new IllegalStateException("Topic '" + topic + "' does not exist on " + bootstrapServers
-                            + "; nothing was sent. Create it first, e.g. kafka-topics.sh --bootstrap-server " + bootstrapServers
-                            + " --create --topic " + topic + " --partitions 4 --config max.message.bytes=16777216", e);
+                            + "; nothing was sent. Create it first: flink-inference kafka topics create " + topic + " -b "
+                            + bootstrapServers, e);
                 }
                 throw new IllegalStateException("Cannot describe topic '" + topic + "': " + e.getCause().getMessage(), e);
             } catch (TimeoutException e) {
