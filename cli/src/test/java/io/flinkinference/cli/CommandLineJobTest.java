@@ -49,6 +49,10 @@ class CommandLineJobTest {
 
     @Test
     void producesRunsAndConsumes(@TempDir Path images) throws Exception {
+        int webPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            webPort = socket.getLocalPort();
+        }
         kafka.createTopics(1, "cli-images", "cli-results", "cli-dead");
         for (int i = 0; i < 6; i++) {
             TextLineImages.Sample sample = new TextLineImages(i).sample(i % 2 == 0);
@@ -61,8 +65,10 @@ class CommandLineJobTest {
 
         assertThat(run("run", "-b", kafka.bootstrapServers(), "--input-topic", "cli-images", "--output-topic", "cli-results",
                 "--dead-letter-topic", "cli-dead", "--model", "ppocr-cls", "--store", store, "--bounded",
-                "--checkpoint-interval", "1s", "--max-queue-delay", "2ms")).as(cli.err()).isZero();
-        assertThat(cli.out()).contains("Submitted job").contains("Job finished.");
+                "--checkpoint-interval", "1s", "--max-queue-delay", "2ms", "--web-ui-port", Integer.toString(webPort)))
+                .as(cli.err()).isZero();
+        assertThat(cli.out()).contains("Submitted job").contains("Job finished.")
+                .contains("Flink web UI: http://127.0.0.1:" + webPort + "/");
 
         assertThat(run("consume", "-b", kafka.bootstrapServers(), "--output-topic", "cli-results", "--dead-letter-topic", "cli-dead",
                 "--idle", "3s")).isZero();

@@ -2,6 +2,7 @@ package io.flinkinference.jobs;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
@@ -22,6 +23,20 @@ public final class LocalEnvironments {
 
     public static StreamExecutionEnvironment create(int parallelism) {
         return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration(checkpointDirectory()));
+    }
+
+    /**
+     * The same, with Flink's web UI and REST API on {@code 127.0.0.1:webPort} (served where
+     * flink-runtime-web is on the class path, as it is on the command line's).
+     */
+    public static StreamExecutionEnvironment createWithWebUi(int parallelism, int webPort) {
+        Configuration configuration = configuration(checkpointDirectory());
+        configuration.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        configuration.set(RestOptions.ADDRESS, "127.0.0.1");
+        configuration.set(RestOptions.PORT, webPort);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(configuration);
+        env.setParallelism(parallelism);
+        return env;
     }
 
     /** What the environment is created with: file-system checkpoint storage under {@code checkpoints}. */

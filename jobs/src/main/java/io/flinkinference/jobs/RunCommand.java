@@ -107,6 +107,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Checkpoint interval; with exactly-once, output becomes visible at each checkpoint (default ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
+    @Option(names = "--web-ui-port", paramLabel = "PORT", defaultValue = "8081",
+            description = "Without --jobmanager: serve Flink's web UI on 127.0.0.1:PORT while the job runs; 0 for none "
+                    + "(default ${DEFAULT-VALUE}).")
+    int webUiPort;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with inference.*, engine and kafka.* keys, "
             + "and Flink keys (execution.checkpointing.*, state.backend.type, ...) applied to the job's environment.")
     Path config;
@@ -160,6 +165,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         StreamExecutionEnvironment env = jobManager != null ? remote(jobManager, settings.inference().get(InferenceOptions.ENGINE))
                 : clusterEnv != null ? clusterEnv
+                : webUiPort > 0 ? LocalEnvironments.createWithWebUi(settings.parallelism(), webUiPort)
                 : LocalEnvironments.create(settings.parallelism());
         Configuration flink = flinkSettings();
         if (!flink.keySet().isEmpty()) {
@@ -185,6 +191,9 @@ public final class RunCommand implements Callable<Integer> {
             submitted.getJobExecutionResult().get();
             out.println("Job finished.");
             return 0;
+        }
+        if (webUiPort > 0) {
+            out.println("Flink web UI: http://127.0.0.1:" + webUiPort + "/ (this job's metrics, back pressure, checkpoints)");
         }
         // A local MiniCluster dies with this process: cancel the job on Ctrl-C, and only while it runs.
         Thread cancelOnExit = new Thread(() -> submitted.cancel().join(), "cancel-job-on-exit");
