@@ -39,6 +39,19 @@ public final class LocalEnvironments {
         return env;
     }
 
+    /** {@code port} if nothing listens on it on loopback, otherwise a free one. */
+    public static int portOrFree(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException taken) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("No free port on 127.0.0.1 for the web UI: " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** What the environment is created with: file-system checkpoint storage under {@code checkpoints}. */
     static Configuration configuration(Path checkpoints) {
         Configuration configuration = new Configuration();

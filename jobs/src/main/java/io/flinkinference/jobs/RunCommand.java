@@ -159,13 +159,17 @@ public final class RunCommand implements Callable<Integer> {
         StreamingInferenceJob.Settings settings = settings(clusterEnv == null ? new Configuration() : clusterEnv.getConfiguration());
         StreamingInferenceJob.preflight(settings);
         boolean local = jobManager == null && !clusterEntryPoint;
+        int webPort = local && webUiPort > 0 ? LocalEnvironments.portOrFree(webUiPort) : 0;
+        if (webPort != webUiPort && webPort > 0) {
+            spec.commandLine().getOut().println("Port " + webUiPort + " is taken; the web UI takes " + webPort + ".");
+        }
         if (local) {
             // Only where this process runs the job itself: a cluster's TaskManagers have the GPUs, not its client.
             StreamingInferenceJob.preflightLocalEngine(settings);
         }
         StreamExecutionEnvironment env = jobManager != null ? remote(jobManager, settings.inference().get(InferenceOptions.ENGINE))
                 : clusterEnv != null ? clusterEnv
-                : webUiPort > 0 ? LocalEnvironments.createWithWebUi(settings.parallelism(), webUiPort)
+                : webPort > 0 ? LocalEnvironments.createWithWebUi(settings.parallelism(), webPort)
                 : LocalEnvironments.create(settings.parallelism());
         Configuration flink = flinkSettings();
         if (!flink.keySet().isEmpty()) {
@@ -192,8 +196,8 @@ public final class RunCommand implements Callable<Integer> {
             out.println("Job finished.");
             return 0;
         }
-        if (webUiPort > 0) {
-            out.println("Flink web UI: http://127.0.0.1:" + webUiPort + "/ (this job's metrics, back pressure, checkpoints)");
+        if (webPort > 0) {
+            out.println("Flink web UI: http://127.0.0.1:" + webPort + "/ (this job's metrics, back pressure, checkpoints)");
         }
         // A local MiniCluster dies with this process: cancel the job on Ctrl-C, and only while it runs.
         Thread cancelOnExit = new Thread(() -> submitted.cancel().join(), "cancel-job-on-exit");

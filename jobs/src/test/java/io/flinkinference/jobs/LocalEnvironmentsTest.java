@@ -20,6 +20,14 @@ class LocalEnvironmentsTest {
     }
 
     @Test
+    void aTakenPortGivesWayToAFreeOne() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = LocalEnvironments.portOrFree(taken.getLocalPort());
+            assertThat(port).isPositive().isNotEqualTo(taken.getLocalPort());
+        }
+    }
+
+    @Test
     void theEnvironmentCarriesThatStorage() {
         var env = LocalEnvironments.create(1);
         assertThat(env.getConfiguration().get(CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
