@@ -31,7 +31,8 @@ class OrientationClassifierTest {
         ImagePreprocessor preprocessor = new ImagePreprocessor(manifest.preprocessing());
         List<String> labels = model.readLines(manifest.postprocessing().labelsFile());
         TopKDecoder topK = new TopKDecoder(labels, 1);
-        long seed = System.nanoTime();
+        // A fixed seed: the same 200 lines every run, so the threshold is either met or not, never by luck.
+        long seed = 20261201L;
         List<Sample> samples = new TextLineImages(seed).samples(200);
 
         int correct = 0;
