@@ -30,7 +30,20 @@ public final class LocalEnvironments {
      * flink-runtime-web is on the class path, as it is on the command line's).
      */
     public static StreamExecutionEnvironment createWithWebUi(int parallelism, int webPort) {
+        return createWithWebUi(parallelism, webPort, 0);
+    }
+
+    /**
+     * @param metricsPort where Flink's Prometheus reporter serves the job's metrics ({@code /metrics};
+     *     flink-metrics-prometheus on the class path, as on the command line's), 0 for none
+     */
+    public static StreamExecutionEnvironment createWithWebUi(int parallelism, int webPort, int metricsPort) {
         Configuration configuration = configuration(checkpointDirectory());
+        if (metricsPort > 0) {
+            // Spelled out: the reporter is a run-time dependency of the command line only.
+            configuration.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            configuration.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
+        }
         configuration.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         configuration.set(RestOptions.ADDRESS, "127.0.0.1");
         configuration.set(RestOptions.PORT, webPort);

@@ -112,6 +112,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int webUiPort;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Without --jobmanager: serve the job's metrics for Prometheus on this port (Flink's Prometheus "
+                    + "reporter; the inference metrics carry model and model_version labels); 0 for none (default ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with inference.*, engine and kafka.* keys, "
             + "and Flink keys (execution.checkpointing.*, state.backend.type, ...) applied to the job's environment.")
     Path config;
@@ -169,7 +174,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         StreamExecutionEnvironment env = jobManager != null ? remote(jobManager, settings.inference().get(InferenceOptions.ENGINE))
                 : clusterEnv != null ? clusterEnv
-                : webPort > 0 ? LocalEnvironments.createWithWebUi(settings.parallelism(), webPort)
+                : webPort > 0 || metricsPort > 0 ? LocalEnvironments.createWithWebUi(settings.parallelism(), webPort, metricsPort)
                 : LocalEnvironments.create(settings.parallelism());
         Configuration flink = flinkSettings();
         if (!flink.keySet().isEmpty()) {
@@ -198,6 +203,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (webPort > 0) {
             out.println("Flink web UI: http://127.0.0.1:" + webPort + "/ (this job's metrics, back pressure, checkpoints)");
+        }
+        if (metricsPort > 0) {
+            out.println("Prometheus metrics: http://localhost:" + metricsPort + "/metrics (inference metrics labelled with "
+                    + "model and model_version)");
         }
         // A local MiniCluster dies with this process: cancel the job on Ctrl-C, and only while it runs.
         Thread cancelOnExit = new Thread(() -> submitted.cancel().join(), "cancel-job-on-exit");

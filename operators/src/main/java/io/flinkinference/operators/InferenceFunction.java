@@ -84,7 +84,10 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
         lease = SharedEngines.instance().acquire(key, () -> provider.open(version, spec.engineConfiguration(), device));
         try {
             translator.open(version, lease.engine());
-            metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup().addGroup("inference"));
+            // Model and version as metric variables: reporters with labels (Prometheus) export them as labels.
+            metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup().addGroup("inference")
+                    .addGroup("model", version.manifest().name())
+                    .addGroup("model_version", Integer.toString(version.manifest().version())));
             batcher = new DynamicBatcher(key.toString(), lease.engine(), batching, metrics,
                     clock == null ? BatchClock.SYSTEM : clock);
             Duration warmUp = batcher.warmUp();
