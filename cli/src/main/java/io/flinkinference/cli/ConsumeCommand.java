@@ -1,7 +1,5 @@
 package io.flinkinference.cli;
 
-import io.flinkinference.avro.DeadLetter;
-import io.flinkinference.avro.InferenceResult;
 import io.flinkinference.jobs.cli.DurationConverter;
 import io.flinkinference.jobs.cli.KafkaOptions;
 import io.flinkinference.jobs.kafka.OutputReader;
@@ -13,6 +11,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code flink-inference consume}: print results and dead letters as they arrive. */
@@ -78,20 +78,16 @@ final class ConsumeCommand implements Callable<Integer> {
                             + "within " + ASSIGNMENT_TIMEOUT.toSeconds() + " s at " + kafka.bootstrapServers
                             + ": do the topics exist, and is the broker reachable?");
                 }
+                List<String> arrived = new ArrayList<>();
                 if (!deadLettersOnly) {
-                    for (InferenceResult result : batch.results()) {
-                        if (maxMessages != null && printed >= maxMessages) {
-                            break;
-                        }
-                        out.println(lines.of(result));
-                        printed++;
-                    }
+                    batch.results().forEach(result -> arrived.add(lines.of(result)));
                 }
-                for (DeadLetter letter : batch.deadLetters()) {
+                batch.deadLetters().forEach(letter -> arrived.add(lines.of(letter)));
+                for (String line : arrived) {
                     if (maxMessages != null && printed >= maxMessages) {
                         break;
                     }
-                    out.println(lines.of(letter));
+                    out.println(line);
                     printed++;
                 }
                 if (!batch.results().isEmpty() || !batch.deadLetters().isEmpty()) {

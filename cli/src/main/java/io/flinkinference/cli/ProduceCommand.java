@@ -1,7 +1,6 @@
 package io.flinkinference.cli;
 
 import io.flinkinference.avro.ImageEncoding;
-import io.flinkinference.avro.ImageRecord;
 import io.flinkinference.jobs.cli.KafkaOptions;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.TopicLimits;
@@ -103,10 +102,9 @@ final class ProduceCommand implements Callable<Integer> {
                     notSent.put(item, "is empty");
                     continue;
                 }
-                ImageRecord image = ImageProducer.image(item.key(), data, encoding(item.file()), headers);
-                int messageBytes = producer.messageBytes(image);
-                if (messageBytes > limits.maxMessageBytes()) {
-                    notSent.put(item, limits.tooLarge(messageBytes));
+                ImageProducer.Encoded image = producer.encode(ImageProducer.image(item.key(), data, encoding(item.file()), headers));
+                if (image.messageBytes() > limits.maxMessageBytes()) {
+                    notSent.put(item, limits.tooLarge(image.messageBytes()));
                     continue;
                 }
                 try {

@@ -295,7 +295,13 @@ public final class RunCommand implements Callable<Integer> {
         return flink;
     }
 
+    /** The --config file's entries, read once (settings and Flink's settings both take from them). */
+    private Map<String, String> fileEntries;
+
     private Map<String, String> file() throws IOException {
+        if (fileEntries != null) {
+            return fileEntries;
+        }
         Map<String, String> entries = new java.util.LinkedHashMap<>();
         if (config != null) {
             Properties file = new Properties();
@@ -306,6 +312,7 @@ public final class RunCommand implements Callable<Integer> {
                 entries.put(key, file.getProperty(key));
             }
         }
+        fileEntries = entries;
         return entries;
     }
 

@@ -5,14 +5,11 @@ import io.flinkinference.engine.tensorrt.plan.TensorRtCompiler;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
-import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.TensorSpec;
-import io.flinkinference.operators.engine.EncodedImages;
+import io.flinkinference.operators.batching.EncodedImageBatchifier;
 import io.flinkinference.operators.engine.ExecutionContext;
 import io.flinkinference.operators.engine.Tensor;
 
-import java.nio.ByteBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,24 +134,12 @@ public final class GpuEngineBenchmark {
         return inputs;
     }
 
-    /** {@code batch} JPEGs stacked as the encoded-image batchifier does: bytes back to back, and offsets. */
+    /** {@code batch} JPEGs stacked by the batcher's own {@link EncodedImageBatchifier}, into the context's pinned memory. */
     static Map<String, Tensor> jpegBatch(ExecutionContext context, List<byte[]> jpegs, int offset, int batch) {
-        long total = 0;
+        List<byte[]> images = new ArrayList<>(batch);
         for (int i = 0; i < batch; i++) {
-            total += jpegs.get((offset + i) % jpegs.size()).length;
+            images.add(jpegs.get((offset + i) % jpegs.size()));
         }
-        Tensor bytes = context.allocateInput(EncodedImages.BYTES, DataType.UINT8, new long[] {1, total});
-        Tensor offsets = context.allocateInput(EncodedImages.OFFSETS, DataType.INT64, new long[] {batch + 1});
-        ByteBuffer out = bytes.buffer();
-        LongBuffer starts = offsets.buffer().asLongBuffer();
-        long position = 0;
-        for (int i = 0; i < batch; i++) {
-            byte[] jpeg = jpegs.get((offset + i) % jpegs.size());
-            starts.put(position);
-            out.put(jpeg);
-            position += jpeg.length;
-        }
-        starts.put(position);
-        return Map.of(EncodedImages.BYTES, bytes, EncodedImages.OFFSETS, offsets);
+        return EncodedImageBatchifier.INSTANCE.stack(images, batch, context);
     }
 }

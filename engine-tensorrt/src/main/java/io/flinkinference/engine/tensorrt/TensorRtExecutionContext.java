@@ -218,12 +218,7 @@ final class TensorRtExecutionContext implements ExecutionContext {
                 }
             }
             for (int run = 0; run < 2; run++) {
-                graphs.run(size, stream, () -> {
-                    if (!context.enqueueV3(stream.handle())) {
-                        throw new EngineException("TensorRT could not enqueue a warm-up batch of " + size + " for "
-                                + engine.model() + ": " + engine.logger().drainErrors());
-                    }
-                });
+                enqueue(size);
             }
         }
         stream.complete();
@@ -245,12 +240,7 @@ final class TensorRtExecutionContext implements ExecutionContext {
 
     /** Enqueues the batch (through its CUDA graph where one exists), copies the outputs back and waits. */
     private Map<String, Tensor> runAndCollect(int batch) {
-        graphs.run(batch, stream, () -> {
-            if (!context.enqueueV3(stream.handle())) {
-                throw new EngineException("TensorRT could not enqueue a batch of " + batch + " for " + engine.model() + ": "
-                        + engine.logger().drainErrors());
-            }
-        });
+        enqueue(batch);
         Map<String, long[]> outputShapes = new LinkedHashMap<>();
         for (IoTensor tensor : engine.ioTensors()) {
             if (tensor.input()) {
@@ -273,6 +263,16 @@ final class TensorRtExecutionContext implements ExecutionContext {
             }
         }
         return outputs;
+    }
+
+    /** Queues the plan for a batch of {@code batch} on this context's stream, through its CUDA graph where one exists. */
+    private void enqueue(int batch) {
+        graphs.run(batch, stream, () -> {
+            if (!context.enqueueV3(stream.handle())) {
+                throw new EngineException("TensorRT could not enqueue a batch of " + batch + " for " + engine.model() + ": "
+                        + engine.logger().drainErrors());
+            }
+        });
     }
 
     static Dims64 dims(long[] shape) {

@@ -45,14 +45,22 @@ public final class ImageProducer implements AutoCloseable {
         return sendRaw(image.getId(), messages.encode(image));
     }
 
+    /** An image's Avro value, encoded once, with what it takes on the broker. */
+    public record Encoded(String key, byte[] value, int messageBytes) {}
+
     /**
-     * The bytes a record of this image takes on the broker, near enough to compare with a topic's
-     * {@code max.message.bytes}: the Avro value, the key, the schema header and a record batch's
-     * framing.
+     * Encodes an image for {@link #send(Encoded)}, with the bytes its record takes on the broker,
+     * near enough to compare with a topic's {@code max.message.bytes}: the Avro value, the key, the
+     * schema header and a record batch's framing.
      */
-    public int messageBytes(ImageRecord image) {
-        return messages.encode(image).length + image.getId().getBytes(StandardCharsets.UTF_8).length
-                + messages.schemaHeader().length + AvroMessages.SCHEMA_HEADER.length() + RECORD_BATCH_OVERHEAD;
+    public Encoded encode(ImageRecord image) {
+        byte[] value = messages.encode(image);
+        return new Encoded(image.getId(), value, value.length + image.getId().getBytes(StandardCharsets.UTF_8).length
+                + messages.schemaHeader().length + AvroMessages.SCHEMA_HEADER.length() + RECORD_BATCH_OVERHEAD);
+    }
+
+    public Future<RecordMetadata> send(Encoded image) {
+        return sendRaw(image.key(), image.value());
     }
 
     /** A record batch's header (61 bytes in format v2) and one record's varint framing, rounded up. */
