@@ -6,6 +6,11 @@
 #   B: the raw engine per plan and batch size; the batching function in a MiniCluster; the Kafka job
 #   C: the GPU tests
 #   D: after fixes, the FP16 plan again (from the timing cache), the Kafka job at parallelism 8, the function
+#   E: ResNet-50 and its INT8 QDQ model again; FP16, FP32 and INT8 plans of ResNet-50 (timing cache in the
+#      bundle's store/.cache), FP16 and INT8 plans of the orientation classifier and the recognizer; the
+#      TensorRT job's labels against the ONNX Runtime job's on the same Kafka records (ResNet-50)
+#   F: after E: the same for the orientation classifier on rendered lines; a batcher per slot against one
+#      per TaskManager, in the function and in the INT8 Kafka job
 # (PyTorch eager on the same GPU: gpu-run.sh eager, run once on its own.)
 # Logs go to $OUT. Every step is bounded by timeout, so one that hangs leaves time for the rest.
 set -uo pipefail
@@ -17,7 +22,7 @@ step() { local limit=$1; shift; echo "=== $(date +%T) $* (limit ${limit}s)"; tim
 # ResNet-50 has random weights (no network there), so its logits are nearly tied and a top-1 gate is
 # stricter on it than on a trained model: the FP16 plan agreed 98.05% at the default 99% (diff 0.016 on
 # average). Its gates are set here, and the published figures say what each reached.
-case "${1:?phase A, B, C or D}" in
+case "${1:?phase A, B, C, D, E or F}" in
   A)
     step 90 $run unpack
     (step 60 $run photos /tmp/photos-calibration 256 256 1; step 60 $run photos /tmp/photos-validation 256 256 2;
@@ -54,6 +59,39 @@ case "${1:?phase A, B, C or D}" in
     wait
     step 150 $run bench GpuKafkaBenchmark $store resnet50-fp16-trt-sm90 /tmp/photos-bench 8 128 100000 10
     step 100 $run bench GpuFunctionBenchmark $store resnet50-fp16-trt-sm90 128 100000 1,4
+    ;;
+  E)
+    step 90 $run unpack
+    (step 60 $run photos /tmp/photos-calibration 256 256 1; step 60 $run photos /tmp/photos-validation 256 256 2;
+     step 120 $run photos /tmp/photos-bench 1024 256 3) > "$OUT/photos-steps.log" 2>&1 &
+    step 120 $run resnet50
+    wait
+    # CPU beside GPU: the QDQ models on ONNX Runtime while TensorRT builds the float plans.
+    (step 150 $run setup int8 resnet50 --target tensorrt --calibration-samples /tmp/photos-calibration \
+       --samples /tmp/photos-validation --max-float-nodes 0 --min-agreement 0
+     step 60 $run setup int8 ppocr-cls --target tensorrt
+     step 150 $run setup int8 ppocr-rec --target tensorrt) > "$OUT/int8-steps.log" 2>&1 &
+    step 90 $run setup tensorrt resnet50 --fp16 --samples /tmp/photos-validation --opt-batch 128 --max-batch 256 \
+      --min-agreement 0.97
+    step 60 $run setup tensorrt resnet50 --samples /tmp/photos-validation --opt-batch 128 --max-batch 256
+    wait
+    step 100 $run setup tensorrt resnet50-int8-tensorrt --fp16 --samples /tmp/photos-validation --opt-batch 128 --max-batch 256
+    # The small models' plans build side by side (their build times are not what is measured here), and
+    # beside them, correctness rather than speed: the same records through both engines' jobs.
+    for plan in ppocr-cls ppocr-rec ppocr-cls-int8-tensorrt ppocr-rec-int8-tensorrt; do
+      (step 300 $run setup tensorrt $plan --fp16 > "$OUT/plan-$plan-fp16.log" 2>&1) &
+    done
+    step 200 $run bench GpuAgreementCheck $store /tmp/photos-bench 2000 4 resnet50-trt-sm90=resnet50 \
+      resnet50-fp16-trt-sm90=resnet50 resnet50-int8-tensorrt-fp16-trt-sm90=resnet50-int8-tensorrt
+    wait
+    find "$store" -name '*timing-cache*' -exec cp {} "$OUT/" \;
+    ;;
+  F)
+    step 80 $run bench GpuAgreementCheck $store text-lines 2000 4 ppocr-cls-fp16-trt-sm90=ppocr-cls \
+      ppocr-cls-int8-tensorrt-fp16-trt-sm90=ppocr-cls-int8-tensorrt
+    step 140 $run bench GpuFunctionBenchmark $store resnet50-fp16-trt-sm90 128 100000 4,8 subtask,task-manager
+    step 170 $run bench GpuKafkaBenchmark $store resnet50-int8-tensorrt-fp16-trt-sm90 /tmp/photos-bench 8 128 100000 10 subtask
+    step 170 $run bench GpuKafkaBenchmark $store resnet50-int8-tensorrt-fp16-trt-sm90 /tmp/photos-bench 8 128 100000 10 task-manager
     ;;
 esac
 ls -la "$store" > "${OUT:-/tmp/gpu-out}/store.txt"

@@ -55,6 +55,41 @@ class InferenceFunctionHarnessTest {
         });
     }
 
+    /**
+     * Two subtasks of one TaskManager with a shared batcher: each sends half a batch, and their
+     * records leave in one full batch. With a batcher per subtask each half would wait for the
+     * delay and run alone.
+     */
+    @Test
+    void subtasksSharingATaskManagersBatcherFillOneBatchTogether() throws Exception {
+        ManualBatchClock clock = new ManualBatchClock();
+        Inference<InferenceRequest, InferenceResult> shared = Inference.builder()
+                .modelStore(TestModels.store().root()).model("ppocr-cls").maxBatchSize(4).maxQueueDelay(Duration.ofSeconds(1))
+                .maxInflightBatches(1).batcherScope(InferenceOptions.BatcherScope.TASK_MANAGER).build();
+        try (OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> first =
+                        InferenceHarnesses.of(shared, 2, 0, clock);
+                OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> second =
+                        InferenceHarnesses.of(shared, 2, 1, clock)) {
+            first.open();
+            second.open();
+            for (InferenceRequest request : tensors("first", 2, 192)) {
+                first.processElement(request, 0L);
+            }
+            for (InferenceRequest request : tensors("second", 2, 192)) {
+                second.processElement(request, 0L);
+            }
+            clock.advance(Duration.ofSeconds(1)); // cuts whatever waits, so a broken share still ends
+            first.endInput();
+            second.endInput();
+
+            assertThat(results(first)).hasSize(2).allSatisfy(r -> assertThat(r.batchSize()).isEqualTo(4));
+            assertThat(results(second)).hasSize(2).allSatisfy(r -> {
+                assertThat(r.batchSize()).isEqualTo(4);
+                assertThat(r.queueMicros()).as("cut by size, before the clock moved").isZero();
+            });
+        }
+    }
+
     @Test
     void honoursPreferredBatchSizes() throws Exception {
         Inference<InferenceRequest, InferenceResult> inference = Inference.builder()

@@ -27,8 +27,14 @@ final class InferenceHarnesses {
      */
     static OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> of(
             Inference<InferenceRequest, InferenceResult> inference, BatchClock clock) throws Exception {
+        return of(inference, 1, 0, clock);
+    }
+
+    /** Subtask {@code subtask} of {@code parallelism}, its batcher on {@code clock}. */
+    static OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> of(
+            Inference<InferenceRequest, InferenceResult> inference, int parallelism, int subtask, BatchClock clock) throws Exception {
         OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> harness =
-                harness(asyncTransformation(inference), 1, 0);
+                harness(asyncTransformation(inference), parallelism, subtask);
         ((InferenceFunction<?, ?>) ((AbstractUdfStreamOperator<?, ?>) harness.getOperator()).getUserFunction()).useClock(clock);
         return harness;
     }

@@ -1,5 +1,6 @@
 package io.flinkinference.jobs;
 
+import io.flinkinference.jobs.cli.BatcherScopeConverter;
 import io.flinkinference.jobs.cli.DurationConverter;
 import io.flinkinference.jobs.cli.KafkaOptions;
 import io.flinkinference.operators.InferenceOptions;
@@ -95,6 +96,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--max-inflight", paramLabel = "N", description = "Batches running at once per subtask (inference.batch.max-inflight, default 2).")
     Integer maxInflight;
+
+    @Option(names = "--batch-scope", paramLabel = "SCOPE", description = "subtask: each subtask batches alone; task-manager: "
+            + "a TaskManager's subtasks share batches (inference.batch.scope, default subtask).", converter = BatcherScopeConverter.class)
+    InferenceOptions.BatcherScope batchScope;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1", description = "Job parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
@@ -266,6 +271,7 @@ public final class RunCommand implements Callable<Integer> {
         set(inference, InferenceOptions.MAX_QUEUE_DELAY, maxQueueDelay);
         set(inference, InferenceOptions.PREFERRED_BATCH_SIZES, preferredBatchSizes);
         set(inference, InferenceOptions.MAX_INFLIGHT_BATCHES, maxInflight);
+        set(inference, InferenceOptions.BATCHER_SCOPE, batchScope);
         if (inference.getOptional(InferenceOptions.MODEL).isEmpty()) {
             throw new ParameterException(spec.commandLine(), "No model given: pass --model NAME[:VERSION] (or inference.model in --config).");
         }

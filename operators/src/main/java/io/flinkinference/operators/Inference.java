@@ -96,7 +96,8 @@ public final class Inference<IN, OUT> implements Serializable {
         Duration timeout = settings.get(InferenceOptions.TIMEOUT);
         int capacity = settings.get(InferenceOptions.CAPACITY);
         String uid = settings.get(InferenceOptions.UID);
-        InferenceFunction<IN, OUT> function = new InferenceFunction<>(spec, batching(settings), timeout, translator);
+        InferenceFunction<IN, OUT> function = new InferenceFunction<>(spec, batching(settings),
+                settings.get(InferenceOptions.BATCHER_SCOPE), timeout, translator);
         SingleOutputStreamOperator<Either<InferenceFailure, OUT>> operator =
                 settings.get(InferenceOptions.OUTPUT_MODE) == OutputMode.ORDERED
                         ? AsyncDataStream.orderedWait(input, function, timeout.toMillis(), TimeUnit.MILLISECONDS, capacity)
@@ -200,6 +201,12 @@ public final class Inference<IN, OUT> implements Serializable {
 
         public Builder<IN, OUT> maxInflightBatches(int batches) {
             settings.set(InferenceOptions.MAX_INFLIGHT_BATCHES, batches);
+            return this;
+        }
+
+        /** Whether each subtask batches alone or a TaskManager's subtasks share batches; see {@link InferenceOptions#BATCHER_SCOPE}. */
+        public Builder<IN, OUT> batcherScope(InferenceOptions.BatcherScope scope) {
+            settings.set(InferenceOptions.BATCHER_SCOPE, scope);
             return this;
         }
 

@@ -6,12 +6,15 @@ import io.flinkinference.operators.batching.BatchClock;
 import io.flinkinference.operators.batching.BatchInput;
 import io.flinkinference.operators.batching.BatchingConfig;
 import io.flinkinference.operators.batching.DynamicBatcher;
+import io.flinkinference.operators.batching.SharedBatchers;
 import io.flinkinference.operators.engine.DeviceAssignment;
 import io.flinkinference.operators.engine.EngineException;
 import io.flinkinference.operators.engine.EngineKey;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.Engines;
+import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.SharedEngines;
+import io.flinkinference.operators.engine.SharedRegistry;
 import io.flinkinference.operators.metrics.InferenceMetrics;
 import io.flinkinference.operators.translate.BadInputException;
 import io.flinkinference.operators.translate.InferenceTranslator;
@@ -34,8 +37,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The batching inference function: per task slot, it opens the {@link ModelSpec}'s pinned version,
  * leases the JVM's shared engine for it ({@link EngineKey}: engine, options, store, model, version,
- * device), preprocesses each record on the task thread, hands it to a
- * {@link DynamicBatcher} and completes the record when its batch has run.
+ * device), preprocesses each record on the task thread, hands it to a {@link DynamicBatcher} (its
+ * own, or with {@link InferenceOptions.BatcherScope#TASK_MANAGER} one its TaskManager's subtasks
+ * share) and completes the record when its batch has run.
  *
  * <p>It stands on Flink's async I/O ({@code AsyncWaitOperator}), which keeps in-flight records in
  * checkpoints and replays them after a restore, bounds them (back-pressure), orders the output and
@@ -50,19 +54,24 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
 
     private final ModelSpec spec;
     private final BatchingConfig batching;
+    private final InferenceOptions.BatcherScope scope;
     private final Duration timeout;
     private final InferenceTranslator<IN, OUT> translator;
 
     private transient DeviceAssignment.Claim deviceClaim;
     /** Null in jobs (the system clock); set by harness tests, which run the function unserialized, to move time themselves. */
     private transient BatchClock clock;
-    private transient SharedEngines.Lease lease;
-    private transient DynamicBatcher batcher;
+    private transient SharedRegistry.Lease<EngineKey, InferenceEngine> lease;
+    /** This subtask's batcher ({@code SUBTASK} scope) or its lease on the TaskManager's. */
+    private transient AutoCloseable batcherHolder;
+    private transient DynamicBatcher.Member batcher;
     private transient InferenceMetrics metrics;
 
-    InferenceFunction(ModelSpec spec, BatchingConfig batching, Duration timeout, InferenceTranslator<IN, OUT> translator) {
+    InferenceFunction(ModelSpec spec, BatchingConfig batching, InferenceOptions.BatcherScope scope, Duration timeout,
+            InferenceTranslator<IN, OUT> translator) {
         this.spec = spec;
         this.batching = batching;
+        this.scope = scope;
         this.timeout = timeout;
         this.translator = translator;
     }
@@ -83,28 +92,40 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
                 version.manifest().version(), spec.engineOptions(), device);
         lease = SharedEngines.instance().acquire(key, () -> provider.open(version, spec.engineConfiguration(), device));
         try {
-            translator.open(version, lease.engine());
+            translator.open(version, lease.value());
             // Model and version as metric variables: reporters with labels (Prometheus) export them as labels.
             metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup().addGroup("inference")
                     .addGroup("model", version.manifest().name())
                     .addGroup("model_version", Integer.toString(version.manifest().version())));
-            batcher = new DynamicBatcher(key.toString(), lease.engine(), batching, metrics,
-                    clock == null ? BatchClock.SYSTEM : clock);
-            Duration warmUp = batcher.warmUp();
+            DynamicBatcher shared = openBatcher(key);
+            batcher = shared.join(metrics);
             LOG.info("Subtask {} warmed {} up at batch sizes {} on {} context(s) in {} ms",
                     getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), key.describe(),
-                    java.util.Arrays.toString(batching.warmUpBatchSizes()), batching.maxInflightBatches(), warmUp.toMillis());
+                    java.util.Arrays.toString(batching.warmUpBatchSizes()), batching.maxInflightBatches(),
+                    batcher.warmUp().toMillis());
         } catch (Exception | Error e) {
-            if (batcher != null) {
-                batcher.close();
-                batcher = null;
+            try {
+                close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
             }
-            lease.close();
-            lease = null;
             throw e;
         }
-        LOG.info("Subtask {} runs {} on {} ({})", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                version, key.describe(), batching);
+        LOG.info("Subtask {} runs {} on {} ({}, batcher per {})", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                version, key.describe(), batching, scope == InferenceOptions.BatcherScope.SUBTASK ? "subtask" : "TaskManager");
+    }
+
+    private DynamicBatcher openBatcher(EngineKey key) {
+        BatchClock batchClock = clock == null ? BatchClock.SYSTEM : clock;
+        if (scope == InferenceOptions.BatcherScope.TASK_MANAGER) {
+            SharedRegistry.Lease<SharedBatchers.Key, DynamicBatcher> shared = SharedBatchers.instance().acquire(
+                    new SharedBatchers.Key(key, batching), () -> new DynamicBatcher(key.toString(), lease.value(), batching, batchClock));
+            batcherHolder = shared;
+            return shared.value();
+        }
+        DynamicBatcher own = new DynamicBatcher(key.toString(), lease.value(), batching, batchClock);
+        batcherHolder = own;
+        return own;
     }
 
     @Override
@@ -151,22 +172,15 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
         result.complete(List.of(Either.Left(translator.failure(input, stage, error))));
     }
 
+    /** Leaves the batcher, then closes or releases it, then the engine, then the device: each holds on to the next. */
     @Override
     public void close() throws Exception {
-        try {
-            if (batcher != null) {
-                batcher.close();
-            }
-        } finally {
-            try {
-                if (lease != null) {
-                    lease.close();
-                }
-            } finally {
-                if (deviceClaim != null) {
-                    deviceClaim.close();
-                }
-            }
+        try (AutoCloseable device = deviceClaim; AutoCloseable engine = lease; AutoCloseable holder = batcherHolder;
+                AutoCloseable member = batcher) {
+            batcher = null;
+            batcherHolder = null;
+            lease = null;
+            deviceClaim = null;
         }
     }
 

@@ -81,6 +81,25 @@ public final class InferenceOptions {
                     .withDescription("Batches running on the engine at once per subtask; while all run, new "
                             + "records queue and the next batch grows.");
 
+    public enum BatcherScope {
+        /** Each subtask batches its own records. */
+        SUBTASK,
+        /**
+         * The subtasks of one TaskManager that run the same model version on the same device share
+         * one batcher, so their records share batches; each still brings its own contexts.
+         */
+        TASK_MANAGER
+    }
+
+    public static final ConfigOption<BatcherScope> BATCHER_SCOPE =
+            ConfigOptions.key("inference.batch.scope")
+                    .enumType(BatcherScope.class)
+                    .defaultValue(BatcherScope.SUBTASK)
+                    .withDescription("SUBTASK: each subtask forms its own batches. TASK_MANAGER: the subtasks of a "
+                            + "TaskManager serving the same model on the same device share one batcher (larger batches "
+                            + "when each subtask alone sees few records); in-flight records stay in each subtask's "
+                            + "checkpointed state either way.");
+
     public static final ConfigOption<OutputMode> OUTPUT_MODE =
             ConfigOptions.key("inference.output-mode")
                     .enumType(OutputMode.class)
@@ -104,7 +123,7 @@ public final class InferenceOptions {
     static Set<String> keys() {
         Set<String> keys = new TreeSet<>();
         for (ConfigOption<?> option : List.of(MODEL, MODEL_STORE, ENGINE, UID, MAX_BATCH_SIZE, MAX_QUEUE_DELAY,
-                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, OUTPUT_MODE, CAPACITY, TIMEOUT)) {
+                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, BATCHER_SCOPE, OUTPUT_MODE, CAPACITY, TIMEOUT)) {
             keys.add(option.key());
         }
         return keys;

@@ -3,7 +3,9 @@ package io.flinkinference.benchmarks.gpu;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.manifest.TensorSpec;
+import io.flinkinference.jobs.cli.BatcherScopeConverter;
 import io.flinkinference.operators.Inference;
+import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.InferenceRequest;
 import io.flinkinference.operators.InferenceResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -34,7 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * user after throughput would configure; the batcher still copies each record once, into the
  * context's pinned staging memory.
  *
- * <p>Run: {@code GpuFunctionBenchmark STORE PLAN MAX_BATCH RECORDS PARALLELISM[,PARALLELISM...]}.
+ * <p>Run: {@code GpuFunctionBenchmark STORE PLAN MAX_BATCH RECORDS PARALLELISM[,PARALLELISM...] [SCOPE[,SCOPE]]},
+ * SCOPE being {@code subtask} (the default: a batcher per slot) or {@code task-manager} (one
+ * batcher shared by the slots), each run at every parallelism, side by side.
  */
 public final class GpuFunctionBenchmark {
     private static final int DISTINCT = 64;
@@ -57,22 +61,26 @@ public final class GpuFunctionBenchmark {
         shape[0] = 1;
         System.arraycopy(rest, 0, shape, 1, rest.length);
         List<byte[]> payloads = payloads(shape);
-        System.out.println("| plan | parallelism | max batch | records | images/s | mean batch |");
-        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+        String[] scopes = (args.length > 5 ? args[5] : "subtask").split(",");
+        System.out.println("| plan | batcher per | parallelism | max batch | records | images/s | mean batch |");
+        System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
         for (String p : args[4].split(",")) {
             int parallelism = Integer.parseInt(p);
-            double rate = run(store, plan, maxBatch, records, parallelism, payloads, shape);
-            System.out.printf("| %s | %d | %d | %d | %.0f | %.1f |%n", plan, parallelism, maxBatch, records, rate,
-                    BATCH_ROWS.get() / (double) Math.max(1, RESULTS.get()));
-            System.out.flush();
+            for (String scopeName : scopes) {
+                InferenceOptions.BatcherScope scope = new BatcherScopeConverter().convert(scopeName);
+                double rate = run(store, plan, maxBatch, records, parallelism, scope, payloads, shape);
+                System.out.printf("| %s | %s | %d | %d | %d | %.0f | %.1f |%n", plan, scopeName, parallelism, maxBatch, records, rate,
+                        BATCH_ROWS.get() / (double) Math.max(1, RESULTS.get()));
+                System.out.flush();
+            }
         }
     }
 
     private static final AtomicLong BATCH_ROWS = new AtomicLong();
     private static final AtomicLong FAILURES = new AtomicLong();
 
-    private static double run(ModelStore store, String plan, int maxBatch, long records, int parallelism, List<byte[]> payloads,
-            long[] shape) throws Exception {
+    private static double run(ModelStore store, String plan, int maxBatch, long records, int parallelism,
+            InferenceOptions.BatcherScope scope, List<byte[]> payloads, long[] shape) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         env.getConfig().enableObjectReuse();
         GeneratorFunction<Long, InferenceRequest> generate =
@@ -80,7 +88,7 @@ public final class GpuFunctionBenchmark {
         DataGeneratorSource<InferenceRequest> source = new DataGeneratorSource<>(generate, records,
                 TypeInformation.of(InferenceRequest.class));
         var streams = Inference.builder().modelStore(store.root()).model(plan).engine(System.getProperty("bench.engine", "tensorrt"))
-                .maxBatchSize(maxBatch).maxQueueDelay(Duration.ofMillis(2)).capacity(maxBatch * 6).build()
+                .maxBatchSize(maxBatch).maxQueueDelay(Duration.ofMillis(2)).capacity(maxBatch * 6).batcherScope(scope).build()
                 .apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensors"));
         streams.results().sinkTo(new CountingSink(records));
         streams.failures().map(failure -> {

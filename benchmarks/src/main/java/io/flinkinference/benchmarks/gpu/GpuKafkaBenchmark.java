@@ -4,6 +4,7 @@ import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.InferenceResult;
 import io.flinkinference.jobs.LocalEnvironments;
 import io.flinkinference.jobs.StreamingInferenceJob;
+import io.flinkinference.jobs.cli.BatcherScopeConverter;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.OutputReader;
 import io.flinkinference.modelstore.ModelStore;
@@ -34,10 +35,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the results' timings say about where the time went (batch size, engine time per batch: decode,
  * resize and plan) and the process's CPU use, which name the limiting stage.
  *
- * <p>Run: {@code GpuKafkaBenchmark STORE PLAN JPEG_DIR PARALLELISM MAX_BATCH BACKLOG SECONDS}.
+ * <p>Run: {@code GpuKafkaBenchmark STORE PLAN JPEG_DIR PARALLELISM MAX_BATCH BACKLOG SECONDS [SCOPE]}, SCOPE
+ * being {@code subtask} (the default) or {@code task-manager} ({@code inference.batch.scope}).
  */
 public final class GpuKafkaBenchmark {
     private static final int PRODUCERS = 4;
+    private static InferenceOptions.BatcherScope scope;
 
     private GpuKafkaBenchmark() {}
 
@@ -49,9 +52,10 @@ public final class GpuKafkaBenchmark {
         int maxBatch = Integer.parseInt(args[4]);
         int backlog = Integer.parseInt(args[5]);
         int seconds = Integer.parseInt(args[6]);
-        System.out.printf("%d JPEGs, %.1f KB on average; plan %s, parallelism %d, max batch %d, %d cores%n", jpegs.size(),
-                jpegs.stream().mapToInt(j -> j.length).average().orElse(0) / 1024, plan, parallelism, maxBatch,
-                Runtime.getRuntime().availableProcessors());
+        scope = new BatcherScopeConverter().convert(args.length > 7 ? args[7] : "subtask");
+        System.out.printf("%d JPEGs, %.1f KB on average; plan %s, parallelism %d, max batch %d, batcher per %s, %d cores%n",
+                jpegs.size(), jpegs.stream().mapToInt(j -> j.length).average().orElse(0) / 1024, plan, parallelism, maxBatch,
+                scope, Runtime.getRuntime().availableProcessors());
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Run capacity = new Run(kafka, store, plan, parallelism, maxBatch, "capacity");
             capacity.produce(jpegs, backlog, 0, 0);
@@ -107,6 +111,7 @@ public final class GpuKafkaBenchmark {
             inference.set(InferenceOptions.ENGINE, System.getProperty("bench.engine", "tensorrt"));
             inference.set(InferenceOptions.MAX_BATCH_SIZE, maxBatch);
             inference.set(InferenceOptions.MAX_QUEUE_DELAY, Duration.ofMillis(2));
+            inference.set(InferenceOptions.BATCHER_SCOPE, scope);
             settings = new StreamingInferenceJob.Settings(kafka.bootstrapServers(), in, out, dead, "bench-" + name, inference,
                     new Properties(), DeliveryGuarantee.AT_LEAST_ONCE, Duration.ofSeconds(10), parallelism, false);
         }

@@ -6,14 +6,13 @@ import io.flinkinference.operators.engine.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,44 +23,51 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Forms batches from single records, Triton's way (see {@link BatchingConfig}), and runs them on an
- * engine with at most {@code maxInflightBatches} at a time. It only queues, cuts, runs and
- * completes: which records may share a batch and how they are stacked is their
- * {@link Batchifier}'s business.
+ * engine. It only queues, cuts, runs and completes: which records may share a batch and how they
+ * are stacked is their {@link Batchifier}'s business.
+ *
+ * <p>Records arrive through {@link Member}s: the task slots that {@link #join} the batcher. A
+ * batcher of one slot has one member; a batcher shared by a TaskManager's slots (see
+ * {@code inference.batch.scope}) has one per slot, and their records share batches. Each member
+ * brings {@code maxInflightBatches} {@link ExecutionContext}s, warmed up before it takes records,
+ * and takes them away when it leaves, so at most that many batches per member run at a time.
  *
  * <p>Records are queued in buckets (batchifier and bucket key), so a batch never mixes shapes. One
- * dispatcher thread decides when to cut, by the {@link BatchClock}; cutting waits while all
- * in-flight slots are busy, which lets batches grow exactly when the engine is the bottleneck.
- * Each running batch holds a slot and one of {@code maxInflightBatches} {@link ExecutionContext}s,
- * and gives both back before its records' futures complete: completing runs the callers'
- * postprocessing, which must never keep the next batch from the engine. Batches smaller than the
- * engine's minimum batch are padded.
+ * dispatcher thread decides when to cut, by the {@link BatchClock}; cutting waits while every
+ * context is busy, which lets batches grow exactly when the engine is the bottleneck. Each running
+ * batch holds a context and gives it back before its records' futures complete: completing runs
+ * the callers' postprocessing, which must never keep the next batch from the engine. Batches
+ * smaller than the engine's minimum batch are padded.
  */
 public final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
 
     private final InferenceEngine engine;
     private final BatchingConfig config;
-    private final BatchListener listener;
     private final BatchClock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Map<BatchInput.Bucket, ArrayDeque<Pending>> buckets = new LinkedHashMap<>();
-    private final BlockingQueue<ExecutionContext> contexts;
+    /** Contexts no batch holds; guarded by {@link #lock}. */
+    private final ArrayDeque<ExecutionContext> idle = new ArrayDeque<>();
     /**
-     * Runs batches and then their records' completions. Not bounded by the in-flight limit (the
-     * slot count is): a thread still completing a batch must not hold up the next one.
+     * Runs batches and then their records' completions. Not bounded by the context count (the
+     * dispatcher is): a thread still completing a batch must not hold up the next one.
      */
     private final ExecutorService workers;
     private final AutoCloseable clockRegistration;
     private final Thread dispatcher;
+    /** Batches running; guarded by {@link #lock}. */
     private int inflight;
+    /** Contexts the members brought: the most batches that may run at once; guarded by {@link #lock}. */
+    private int capacity;
     private boolean closed;
 
-    public DynamicBatcher(String name, InferenceEngine engine, BatchingConfig config, BatchListener listener) {
-        this(name, engine, config, listener, BatchClock.SYSTEM);
+    public DynamicBatcher(String name, InferenceEngine engine, BatchingConfig config) {
+        this(name, engine, config, BatchClock.SYSTEM);
     }
 
-    public DynamicBatcher(String name, InferenceEngine engine, BatchingConfig config, BatchListener listener, BatchClock clock) {
+    public DynamicBatcher(String name, InferenceEngine engine, BatchingConfig config, BatchClock clock) {
         if (config.maxBatchSize() > engine.batchRange().max()) {
             throw new IllegalArgumentException(
                     "max batch size " + config.maxBatchSize() + " is more than " + engine.engineName()
@@ -69,18 +75,7 @@ public final class DynamicBatcher implements AutoCloseable {
         }
         this.engine = engine;
         this.config = config;
-        this.listener = listener;
         this.clock = clock;
-        this.contexts = new ArrayBlockingQueue<>(config.maxInflightBatches());
-        try {
-            for (int i = 0; i < config.maxInflightBatches(); i++) {
-                contexts.add(engine.newContext());
-            }
-        } catch (RuntimeException | Error e) {
-            // Out of GPU memory for the second context, say: the first must not outlive the engine it runs on.
-            contexts.forEach(ExecutionContext::close);
-            throw e;
-        }
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "inference-" + name + "-" + threads.incrementAndGet());
@@ -94,33 +89,50 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     /**
-     * Warms every context up at {@link BatchingConfig#warmUpBatchSizes()} before the first record
-     * (see {@link ExecutionContext#warmUp}); returns how long it took. Called once, by the owner,
-     * before it submits anything.
+     * Adds a member: opens {@code maxInflightBatches} execution contexts on the engine and warms each
+     * up at {@link BatchingConfig#warmUpBatchSizes()} (see {@link ExecutionContext#warmUp}) before
+     * they take batches, so no record pays for first-use costs. Blocks while warming up; the
+     * member's {@link Member#warmUp()} says how long that took.
      */
-    public java.time.Duration warmUp() {
+    public Member join(BatchListener listener) {
         long start = System.nanoTime();
-        int[] sizes = config.warmUpBatchSizes();
-        for (ExecutionContext context : contexts) {
-            context.warmUp(sizes);
+        List<ExecutionContext> contexts = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.maxInflightBatches(); i++) {
+                contexts.add(engine.newContext());
+            }
+            int[] sizes = config.warmUpBatchSizes();
+            for (ExecutionContext context : contexts) {
+                context.warmUp(sizes);
+            }
+        } catch (RuntimeException | Error e) {
+            // Out of GPU memory for the second context, say: the first must not outlive its engine.
+            contexts.forEach(ExecutionContext::close);
+            throw e;
         }
-        return java.time.Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    /**
-     * Queues one record and returns its row of the batch outputs once its batch has run. The
-     * future fails with the engine's exception if the batch fails. It completes on a batcher
-     * thread, after the batch has given its engine context and in-flight slot back.
-     */
-    public CompletableFuture<BatchRow> submit(BatchInput<?> input) {
-        Pending pending = new Pending(input, new CompletableFuture<>(), clock.nanoTime());
-        BatchInput.Bucket bucket = input.bucket();
         lock.lock();
         try {
             if (closed) {
+                contexts.forEach(ExecutionContext::close);
                 throw new IllegalStateException("The batcher is closed");
             }
-            buckets.computeIfAbsent(bucket, k -> new ArrayDeque<>()).add(pending);
+            idle.addAll(contexts);
+            capacity += contexts.size();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return new Member(listener, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private CompletableFuture<BatchRow> submit(BatchInput<?> input, Member member) {
+        Pending pending = new Pending(input, member, new CompletableFuture<>(), clock.nanoTime());
+        lock.lock();
+        try {
+            if (closed || member.left) {
+                throw new IllegalStateException("The batcher is closed to this member");
+            }
+            buckets.computeIfAbsent(input.bucket(), k -> new ArrayDeque<>()).add(pending);
             changed.signal();
         } finally {
             lock.unlock();
@@ -128,6 +140,32 @@ public final class DynamicBatcher implements AutoCloseable {
         return pending.future;
     }
 
+    /**
+     * Removes a member: its queued records are dropped, neither run nor completed (its operator is
+     * closing, and Flink's async operator has them in its checkpointed state and replays them on
+     * restore), and as many contexts as it brought are closed, idle ones now, busy ones when
+     * their batch is done. Batches already cut with its records still complete.
+     */
+    private void leave(Member member) {
+        List<ExecutionContext> surplus = new ArrayList<>();
+        lock.lock();
+        try {
+            if (member.left) {
+                return;
+            }
+            member.left = true;
+            for (ArrayDeque<Pending> queue : buckets.values()) {
+                queue.removeIf(pending -> pending.member == member);
+            }
+            capacity -= config.maxInflightBatches();
+            while (!idle.isEmpty() && idle.size() + inflight > capacity) {
+                surplus.add(idle.poll());
+            }
+        } finally {
+            lock.unlock();
+        }
+        surplus.forEach(ExecutionContext::close);
+    }
 
     private void wake() {
         lock.lock();
@@ -142,7 +180,7 @@ public final class DynamicBatcher implements AutoCloseable {
         lock.lock();
         try {
             while (!closed) {
-                if (inflight >= config.maxInflightBatches()) {
+                if (inflight >= capacity) {
                     changed.await();
                     continue;
                 }
@@ -171,8 +209,10 @@ public final class DynamicBatcher implements AutoCloseable {
                     for (int i = 0; i < cut; i++) {
                         batch.add(due.pollFirst());
                     }
+                    // inflight < capacity and every context is idle or held by a running batch, so one is idle.
+                    ExecutionContext context = idle.poll();
                     inflight++;
-                    workers.execute(() -> run(batch, now));
+                    workers.execute(() -> run(batch, now, context));
                 } else if (waitNanos == Long.MAX_VALUE) {
                     changed.await();
                 } else {
@@ -186,25 +226,22 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    /** Runs a batch, gives its context and slot back, and only then completes its records. */
-    private void run(List<Pending> batch, long cutNanos) {
+    /** Runs a batch, gives its context back, and only then completes its records. */
+    private void run(List<Pending> batch, long cutNanos, ExecutionContext context) {
         Map<String, Tensor> outputs = null;
         long inferenceNanos = 0;
         Throwable failure = null;
-        ExecutionContext context = null;
         try {
-            context = contexts.take();
-            int size = batch.size();
             for (Pending pending : batch) {
-                listener.recordQueued(cutNanos - pending.enqueuedNanos);
+                pending.member.listener.recordQueued(cutNanos - pending.enqueuedNanos);
             }
-            int rows = Math.max(size, engine.batchRange().min());
+            int rows = Math.max(batch.size(), engine.batchRange().min());
             Map<String, Tensor> inputs = batch.get(0).input.stackWith(batch.stream().<BatchInput<?>>map(Pending::input).toList(),
                     rows, context);
             long start = clock.nanoTime();
             outputs = context.infer(inputs);
             inferenceNanos = clock.nanoTime() - start;
-            listener.batchCompleted(size, inferenceNanos);
+            reportBatch(batch, inferenceNanos);
         } catch (Throwable t) {
             if (t instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -224,28 +261,45 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    private void release(ExecutionContext context) {
-        if (context != null) {
-            contexts.add(context);
+    /** Tells each member whose records rode in the batch how many of them did. */
+    private static void reportBatch(List<Pending> batch, long inferenceNanos) {
+        Map<Member, Integer> recordsPerMember = new LinkedHashMap<>();
+        for (Pending pending : batch) {
+            recordsPerMember.merge(pending.member, 1, Integer::sum);
         }
+        recordsPerMember.forEach((member, records) -> member.listener.batchCompleted(batch.size(), records, inferenceNanos));
+    }
+
+    /** Gives a context back to the idle ones, or closes it when a member that brought contexts has left. */
+    private void release(ExecutionContext context) {
+        boolean surplus;
         lock.lock();
         try {
             inflight--;
+            surplus = closed || idle.size() + inflight + 1 > capacity;
+            if (!surplus) {
+                idle.add(context);
+            }
             changed.signal();
         } finally {
             lock.unlock();
         }
+        if (surplus) {
+            context.close();
+        }
     }
 
     /**
-     * Stops batching. Records still queued are neither run nor completed: their operator is closing,
-     * and Flink's async operator has them in its checkpointed state and replays them on restore.
+     * Stops batching for every member. Records still queued are neither run nor completed: their
+     * operators are closing, and Flink's async operator has them in its checkpointed state and
+     * replays them on restore.
      */
     @Override
     public void close() {
         lock.lock();
         try {
             closed = true;
+            buckets.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -266,11 +320,49 @@ public final class DynamicBatcher implements AutoCloseable {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        ExecutionContext context;
-        while ((context = contexts.poll()) != null) {
-            context.close();
+        List<ExecutionContext> remaining;
+        lock.lock();
+        try {
+            remaining = new ArrayList<>(idle);
+            idle.clear();
+        } finally {
+            lock.unlock();
+        }
+        remaining.forEach(ExecutionContext::close);
+    }
+
+    /** One holder of the batcher: a task slot's inference function. */
+    public final class Member implements AutoCloseable {
+        private final BatchListener listener;
+        private final Duration warmUp;
+        /** Guarded by the batcher's lock. */
+        private boolean left;
+
+        private Member(BatchListener listener, Duration warmUp) {
+            this.listener = listener;
+            this.warmUp = warmUp;
+        }
+
+        /**
+         * Queues one record and returns its row of the batch outputs once its batch has run. The
+         * future fails with the engine's exception if the batch fails. It completes on a batcher
+         * thread, after the batch has given its engine context back.
+         */
+        public CompletableFuture<BatchRow> submit(BatchInput<?> input) {
+            return DynamicBatcher.this.submit(input, this);
+        }
+
+        /** How long opening and warming up this member's contexts took. */
+        public Duration warmUp() {
+            return warmUp;
+        }
+
+        /** Leaves the batcher (see {@link DynamicBatcher#leave}); a second call does nothing. */
+        @Override
+        public void close() {
+            leave(this);
         }
     }
 
-    private record Pending(BatchInput<?> input, CompletableFuture<BatchRow> future, long enqueuedNanos) {}
+    private record Pending(BatchInput<?> input, Member member, CompletableFuture<BatchRow> future, long enqueuedNanos) {}
 }

@@ -51,10 +51,10 @@ public final class InferenceMetrics implements BatchListener {
     }
 
     @Override
-    public void batchCompleted(int size, long inferenceNanos) {
+    public void batchCompleted(int size, int ownRecords, long inferenceNanos) {
         batchSize.update(size);
         inferenceMicros.update(inferenceNanos / 1_000);
-        records.inc(size);
+        records.inc(ownRecords);
         batches.inc();
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,10 +34,11 @@ class DynamicBatcherTest {
     @Test
     void stacksRecordsAndGivesEachItsOwnRow() throws Exception {
         DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(4, 1_000_000, null, 1), BatchListener.NONE)) {
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(4, 1_000_000, null, 1));
+                DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
             List<CompletableFuture<BatchRow>> rows = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                rows.add(batcher.submit(input(i)));
+                rows.add(slot.submit(input(i)));
             }
             for (int i = 0; i < 4; i++) {
                 BatchRow row = rows.get(i).get(5, TimeUnit.SECONDS);
@@ -49,24 +51,79 @@ class DynamicBatcherTest {
     }
 
     @Test
-    void warmsEveryContextUpBeforeAnyRecordAndRunsNoRecordBatchDoingSo() throws Exception {
+    void warmsEveryContextAMemberBringsUpBeforeItTakesRecordsAndRunsNoRecordBatchDoingSo() throws Exception {
         WarmUpRecordingEngine engine = new WarmUpRecordingEngine();
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 1_000_000, new int[] {4}, 3),
-                BatchListener.NONE)) {
-            batcher.warmUp();
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 1_000_000, new int[] {4}, 3));
+                DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
             assertThat(engine.warmUps).hasSize(3).allSatisfy(sizes -> assertThat(sizes).containsExactly(4, 8));
             assertThat(engine.batchSizes).isEmpty();
+            assertThat(slot.warmUp().isNegative()).isFalse();
         }
+    }
+
+    @Test
+    void recordsOfTwoMembersShareOneBatchAndEachHearsHowManyWereItsOwn() throws Exception {
+        DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
+        RecordingListener first = new RecordingListener();
+        RecordingListener second = new RecordingListener();
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(4, 1_000_000, null, 1), new ManualBatchClock());
+                DynamicBatcher.Member a = batcher.join(first);
+                DynamicBatcher.Member b = batcher.join(second)) {
+            List<CompletableFuture<BatchRow>> rows = List.of(a.submit(input(1)), b.submit(input(2)), b.submit(input(3)), a.submit(input(4)));
+            for (int i = 0; i < rows.size(); i++) {
+                assertThat(rows.get(i).get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(2f * (i + 1), 2f * (i + 2));
+                assertThat(rows.get(i).get().batchSize()).isEqualTo(4);
+            }
+        }
+        assertThat(engine.batchSizes).containsExactly(4L);
+        assertThat(first.batches).containsExactly("4:2");
+        assertThat(second.batches).containsExactly("4:2");
+        assertThat(first.queued).hasValue(2);
+    }
+
+    @Test
+    void eachMemberBringsItsContextsAndTakesThemAwayWhenItLeaves() {
+        WarmUpRecordingEngine engine = new WarmUpRecordingEngine();
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(4, 1_000_000, null, 2))) {
+            DynamicBatcher.Member a = batcher.join(BatchListener.NONE);
+            DynamicBatcher.Member b = batcher.join(BatchListener.NONE);
+            assertThat(engine.openContexts).hasValue(4);
+            b.close();
+            b.close();
+            assertThat(engine.openContexts).as("the second member's two contexts are closed, once").hasValue(2);
+            a.close();
+            assertThat(engine.openContexts).hasValue(0);
+        }
+    }
+
+    @Test
+    void aLeavingMembersQueuedRecordsAreDroppedWhileTheOthersStillRun() throws Exception {
+        ManualBatchClock clock = new ManualBatchClock();
+        DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), clock);
+                DynamicBatcher.Member staying = batcher.join(BatchListener.NONE)) {
+            DynamicBatcher.Member leaving = batcher.join(BatchListener.NONE);
+            CompletableFuture<BatchRow> kept = staying.submit(input(1));
+            CompletableFuture<BatchRow> dropped = leaving.submit(input(2));
+            leaving.close();
+            clock.advance(Duration.ofMillis(200));
+
+            assertThat(kept.get(5, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+            // Flink's async operator of the leaving slot holds that record in its state and replays it.
+            assertThat(dropped).isNotDone();
+            assertThatThrownBy(() -> leaving.submit(input(3))).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(engine.batchSizes).containsExactly(1L);
     }
 
     @Test
     void padsSmallBatchesUpToTheEnginesMinimum() throws Exception {
         DoublingEngine engine = new DoublingEngine(new BatchRange(4, 8));
         ManualBatchClock clock = new ManualBatchClock();
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1),
-                BatchListener.NONE, clock)) {
-            CompletableFuture<BatchRow> a = batcher.submit(input(1));
-            CompletableFuture<BatchRow> b = batcher.submit(input(2));
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), clock);
+                DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
+            CompletableFuture<BatchRow> a = slot.submit(input(1));
+            CompletableFuture<BatchRow> b = slot.submit(input(2));
             clock.advance(Duration.ofMillis(200));
             assertThat(a.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(2f, 4f);
             assertThat(b.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
@@ -79,9 +136,10 @@ class DynamicBatcherTest {
     void anEngineFailureFailsEveryRecordOfTheBatch() {
         DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
         engine.failing = true;
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(2, 1_000_000, null, 1), BatchListener.NONE)) {
-            CompletableFuture<BatchRow> a = batcher.submit(input(1));
-            CompletableFuture<BatchRow> b = batcher.submit(input(2));
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(2, 1_000_000, null, 1));
+                DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
+            CompletableFuture<BatchRow> a = slot.submit(input(1));
+            CompletableFuture<BatchRow> b = slot.submit(input(2));
             for (CompletableFuture<BatchRow> row : List.of(a, b)) {
                 assertThatThrownBy(() -> row.get(5, TimeUnit.SECONDS))
                         .isInstanceOf(ExecutionException.class)
@@ -93,7 +151,7 @@ class DynamicBatcherTest {
     @Test
     void refusesABatchSizeTheEngineCannotTake() {
         assertThatThrownBy(() -> new DynamicBatcher("m", new DoublingEngine(new BatchRange(1, 8)),
-                new BatchingConfig(16, 0, null, 1), BatchListener.NONE))
+                new BatchingConfig(16, 0, null, 1)))
                 .hasMessageContaining("max batch size 16 is more than fake accepts for m: [1, 8]");
     }
 
@@ -101,10 +159,10 @@ class DynamicBatcherTest {
     void stacksIntoTheContextsStagingMemoryAndZeroesItsPaddingRows() throws Exception {
         StagingEngine engine = new StagingEngine();
         ManualBatchClock clock = new ManualBatchClock();
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1),
-                BatchListener.NONE, clock)) {
-            CompletableFuture<BatchRow> a = batcher.submit(input(1));
-            CompletableFuture<BatchRow> b = batcher.submit(input(2));
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), clock);
+                DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
+            CompletableFuture<BatchRow> a = slot.submit(input(1));
+            CompletableFuture<BatchRow> b = slot.submit(input(2));
             clock.advance(Duration.ofMillis(200));
             assertThat(a.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(2f, 4f);
             assertThat(b.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
@@ -120,10 +178,11 @@ class DynamicBatcherTest {
         ManualBatchClock clock = new ManualBatchClock();
         DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
         BatchingConfig config = new BatchingConfig(8, Duration.ofHours(1).toNanos() / 1_000, null, 1);
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, config, BatchListener.NONE, clock)) {
-            CompletableFuture<BatchRow> first = batcher.submit(input(1));
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, config, clock);
+                DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
+            CompletableFuture<BatchRow> first = slot.submit(input(1));
             clock.advance(Duration.ofMinutes(40));
-            CompletableFuture<BatchRow> second = batcher.submit(input(2));
+            CompletableFuture<BatchRow> second = slot.submit(input(2));
             assertThat(first).as("40 of the 60 minutes have passed").isNotDone();
 
             clock.advance(Duration.ofMinutes(20));
@@ -141,11 +200,11 @@ class DynamicBatcherTest {
         BatchingConfig oneInFlight = new BatchingConfig(2, 1_000_000, null, 1);
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (DynamicBatcher batcher = new DynamicBatcher("t", new DoublingEngine(BatchRange.ANY), oneInFlight,
-                BatchListener.NONE, clock)) {
+        try (DynamicBatcher batcher = new DynamicBatcher("t", new DoublingEngine(BatchRange.ANY), oneInFlight, clock);
+                DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
             try {
                 // The callback is attached before the clock lets the batch run, so it runs on the batcher's thread.
-                CompletableFuture<BatchRow> first = batcher.submit(input(1));
+                CompletableFuture<BatchRow> first = slot.submit(input(1));
                 CompletableFuture<Void> postprocessing = first.thenRun(() -> {
                     blocked.countDown();
                     awaitQuietly(release);
@@ -153,7 +212,7 @@ class DynamicBatcherTest {
                 clock.advance(Duration.ofSeconds(1));
                 assertThat(blocked.await(5, TimeUnit.SECONDS)).as("the first record's postprocessing runs").isTrue();
 
-                CompletableFuture<BatchRow> second = batcher.submit(input(2));
+                CompletableFuture<BatchRow> second = slot.submit(input(2));
                 clock.advance(Duration.ofSeconds(1));
 
                 assertThat(second.get(5, TimeUnit.SECONDS).rowFloats("y")).containsExactly(4f, 6f);
@@ -170,12 +229,12 @@ class DynamicBatcherTest {
     void batchesOnTheEnginesDefaultContextsReuseTheirStagingMemory() throws Exception {
         DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
         // a clock that never moves: batches are cut by size only, two records each
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(2, 1_000_000, null, 1),
-                BatchListener.NONE, new ManualBatchClock())) {
-            batcher.submit(input(1));
-            batcher.submit(input(2)).get(5, TimeUnit.SECONDS);
-            batcher.submit(input(5));
-            batcher.submit(input(6)).get(5, TimeUnit.SECONDS);
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(2, 1_000_000, null, 1), new ManualBatchClock());
+                DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
+            slot.submit(input(1));
+            slot.submit(input(2)).get(5, TimeUnit.SECONDS);
+            slot.submit(input(5));
+            slot.submit(input(6)).get(5, TimeUnit.SECONDS);
         }
         assertThat(engine.inputs).hasSize(2);
         // The first batch's input now reads as the second: both were one block of staging memory.
@@ -247,9 +306,26 @@ class DynamicBatcherTest {
         }
     }
 
-    /** A doubling engine whose contexts record the batch sizes they are warmed up with. */
+    /** Records what the batcher reports to one member. */
+    private static final class RecordingListener implements BatchListener {
+        final List<String> batches = new CopyOnWriteArrayList<>();
+        final AtomicInteger queued = new AtomicInteger();
+
+        @Override
+        public void batchCompleted(int batchSize, int records, long inferenceNanos) {
+            batches.add(batchSize + ":" + records);
+        }
+
+        @Override
+        public void recordQueued(long queueNanos) {
+            queued.incrementAndGet();
+        }
+    }
+
+    /** A doubling engine whose contexts record the batch sizes they are warmed up with, and how many are open. */
     private static final class WarmUpRecordingEngine extends DoublingEngine {
         final List<int[]> warmUps = new CopyOnWriteArrayList<>();
+        final AtomicInteger openContexts = new AtomicInteger();
 
         WarmUpRecordingEngine() {
             super(BatchRange.ANY);
@@ -257,6 +333,7 @@ class DynamicBatcherTest {
 
         @Override
         public ExecutionContext newContext() {
+            openContexts.incrementAndGet();
             return new ExecutionContext() {
                 @Override
                 public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
@@ -269,7 +346,9 @@ class DynamicBatcherTest {
                 }
 
                 @Override
-                public void close() {}
+                public void close() {
+                    openContexts.decrementAndGet();
+                }
             };
         }
     }

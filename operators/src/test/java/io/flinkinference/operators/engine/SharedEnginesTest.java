@@ -19,13 +19,13 @@ class SharedEnginesTest {
     void loadsOncePerKeyAndClosesWhenTheLastLeaseIsReleased() {
         EngineKey key = key("m", 1, 0);
         CountingEngine first;
-        try (SharedEngines.Lease a = shared.acquire(key, this::open)) {
-            try (SharedEngines.Lease b = shared.acquire(key, this::open)) {
-                assertThat(b.engine()).isSameAs(a.engine());
+        try (SharedRegistry.Lease<EngineKey, InferenceEngine> a = shared.acquire(key, this::open)) {
+            try (SharedRegistry.Lease<EngineKey, InferenceEngine> b = shared.acquire(key, this::open)) {
+                assertThat(b.value()).isSameAs(a.value());
                 assertThat(opened).hasValue(1);
                 assertThat(shared.references(key)).isEqualTo(2);
             }
-            first = (CountingEngine) a.engine();
+            first = (CountingEngine) a.value();
             assertThat(first.closed).isFalse();
             assertThat(shared.references(key)).isEqualTo(1);
         }
@@ -35,10 +35,10 @@ class SharedEnginesTest {
 
     @Test
     void keepsDevicesAndVersionsApart() {
-        try (SharedEngines.Lease gpu0 = shared.acquire(key("m", 1, 0), this::open);
-                SharedEngines.Lease gpu1 = shared.acquire(key("m", 1, 1), this::open);
-                SharedEngines.Lease v2 = shared.acquire(key("m", 2, 0), this::open)) {
-            assertThat(List.of(gpu0.engine(), gpu1.engine(), v2.engine())).doesNotHaveDuplicates();
+        try (SharedRegistry.Lease<EngineKey, InferenceEngine> gpu0 = shared.acquire(key("m", 1, 0), this::open);
+                SharedRegistry.Lease<EngineKey, InferenceEngine> gpu1 = shared.acquire(key("m", 1, 1), this::open);
+                SharedRegistry.Lease<EngineKey, InferenceEngine> v2 = shared.acquire(key("m", 2, 0), this::open)) {
+            assertThat(List.of(gpu0.value(), gpu1.value(), v2.value())).doesNotHaveDuplicates();
             assertThat(opened).hasValue(3);
         }
     }
@@ -48,10 +48,10 @@ class SharedEnginesTest {
         EngineKey base = key("m", 1, -1);
         EngineKey otherStore = new EngineKey("fake", URI.create("file:///other/store/"), "m", 1, Map.of(), -1);
         EngineKey otherOptions = new EngineKey("fake", STORE, "m", 1, Map.of("fake.threads", "2"), -1);
-        try (SharedEngines.Lease a = shared.acquire(base, this::open);
-                SharedEngines.Lease b = shared.acquire(otherStore, this::open);
-                SharedEngines.Lease c = shared.acquire(otherOptions, this::open)) {
-            assertThat(List.of(a.engine(), b.engine(), c.engine())).doesNotHaveDuplicates();
+        try (SharedRegistry.Lease<EngineKey, InferenceEngine> a = shared.acquire(base, this::open);
+                SharedRegistry.Lease<EngineKey, InferenceEngine> b = shared.acquire(otherStore, this::open);
+                SharedRegistry.Lease<EngineKey, InferenceEngine> c = shared.acquire(otherOptions, this::open)) {
+            assertThat(List.of(a.value(), b.value(), c.value())).doesNotHaveDuplicates();
             assertThat(opened).hasValue(3);
         }
     }
@@ -64,23 +64,23 @@ class SharedEnginesTest {
         Map<String, String> other = new java.util.LinkedHashMap<>();
         other.put("fake.b", "2");
         other.put("fake.a", "1");
-        try (SharedEngines.Lease a = shared.acquire(new EngineKey("fake", STORE, "m", 1, one, -1), this::open);
-                SharedEngines.Lease b = shared.acquire(new EngineKey("fake", STORE, "m", 1, other, -1), this::open)) {
-            assertThat(b.engine()).isSameAs(a.engine());
+        try (SharedRegistry.Lease<EngineKey, InferenceEngine> a = shared.acquire(new EngineKey("fake", STORE, "m", 1, one, -1), this::open);
+                SharedRegistry.Lease<EngineKey, InferenceEngine> b = shared.acquire(new EngineKey("fake", STORE, "m", 1, other, -1), this::open)) {
+            assertThat(b.value()).isSameAs(a.value());
         }
     }
 
     @Test
     void releasingALeaseTwiceCountsOnce() {
         EngineKey key = key("m", 1, 0);
-        SharedEngines.Lease a = shared.acquire(key, this::open);
-        SharedEngines.Lease b = shared.acquire(key, this::open);
+        SharedRegistry.Lease<EngineKey, InferenceEngine> a = shared.acquire(key, this::open);
+        SharedRegistry.Lease<EngineKey, InferenceEngine> b = shared.acquire(key, this::open);
         a.close();
         a.close();
         assertThat(shared.references(key)).isEqualTo(1);
-        assertThat(((CountingEngine) b.engine()).closed).isFalse();
+        assertThat(((CountingEngine) b.value()).closed).isFalse();
         b.close();
-        assertThat(((CountingEngine) b.engine()).closed).isTrue();
+        assertThat(((CountingEngine) b.value()).closed).isTrue();
     }
 
     private static EngineKey key(String model, int version, int device) {

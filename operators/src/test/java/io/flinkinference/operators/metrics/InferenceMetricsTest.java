@@ -25,18 +25,20 @@ class InferenceMetricsTest {
         Map<String, Metric> registered = new HashMap<>();
         InferenceMetrics metrics = new InferenceMetrics(new RecordingGroup("", registered));
 
-        metrics.batchCompleted(8, 4_000_000);
-        metrics.batchCompleted(2, 1_000_000);
+        metrics.batchCompleted(8, 8, 4_000_000);
+        metrics.batchCompleted(2, 2, 1_000_000);
+        // A batch shared with another slot: its size is the batch's, its records only this slot's.
+        metrics.batchCompleted(16, 3, 2_000_000);
         metrics.recordQueued(250_000);
         metrics.failure(InferenceFailure.Stage.DECODE);
         metrics.failure(InferenceFailure.Stage.DECODE);
 
-        assertThat(((Histogram) registered.get("batchSize")).getStatistics().getMax()).isEqualTo(8);
-        assertThat(((Histogram) registered.get("batchSize")).getCount()).isEqualTo(2);
+        assertThat(((Histogram) registered.get("batchSize")).getStatistics().getMax()).isEqualTo(16);
+        assertThat(((Histogram) registered.get("batchSize")).getCount()).isEqualTo(3);
         assertThat(((Histogram) registered.get("inferenceMicros")).getStatistics().getMin()).isEqualTo(1_000);
         assertThat(((Histogram) registered.get("queueDelayMicros")).getStatistics().getMean()).isEqualTo(250);
-        assertThat(((Counter) registered.get("records")).getCount()).isEqualTo(10);
-        assertThat(((Counter) registered.get("batches")).getCount()).isEqualTo(2);
+        assertThat(((Counter) registered.get("records")).getCount()).isEqualTo(13);
+        assertThat(((Counter) registered.get("batches")).getCount()).isEqualTo(3);
         assertThat(registered.get("recordsPerSecond")).isInstanceOf(Meter.class);
         assertThat(registered.get("batchesPerSecond")).isInstanceOf(Meter.class);
         assertThat(((Counter) registered.get("failures.decode")).getCount()).isEqualTo(2);
@@ -62,7 +64,7 @@ class InferenceMetricsTest {
                 try {
                     start.await();
                     for (int i = 0; i < batchesPerThread; i++) {
-                        metrics.batchCompleted(2, 1_000);
+                        metrics.batchCompleted(2, 2, 1_000);
                         metrics.recordQueued(1_000);
                         metrics.failure(InferenceFailure.Stage.TIMEOUT);
                     }
