@@ -97,8 +97,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-inflight", paramLabel = "N", description = "Batches running at once per subtask (inference.batch.max-inflight, default 2).")
     Integer maxInflight;
 
-    @Option(names = "--batch-scope", paramLabel = "SCOPE", description = "subtask: each subtask batches alone; task-manager: "
-            + "a TaskManager's subtasks share batches (inference.batch.scope, default subtask).", converter = BatcherScopeConverter.class)
+    @Option(names = "--batch-scope", paramLabel = "SCOPE", description = "task-manager: a TaskManager's subtasks serving "
+            + "the model share batches; subtask: each batches alone (inference.batch.scope, default task-manager).", converter = BatcherScopeConverter.class)
     InferenceOptions.BatcherScope batchScope;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1", description = "Job parallelism (default ${DEFAULT-VALUE}).")
