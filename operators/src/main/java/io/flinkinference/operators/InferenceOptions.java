@@ -97,7 +97,7 @@ public final class InferenceOptions {
                     .enumType(BatcherScope.class)
                     .defaultValue(BatcherScope.TASK_MANAGER)
                     .withDescription("TASK_MANAGER: the subtasks of a TaskManager serving the same model on the same "
-                            + "device share one batcher, so their records fill batches together (on an H200, 1.6x larger "
+                            + "device share one batcher, so their records fill batches together (on an H200, 1.2-1.6x larger "
                             + "batches and 1.13-1.17x the throughput of SUBTASK; docs/BENCHMARKS.md). SUBTASK: each subtask "
                             + "forms its own batches. In-flight records stay in each subtask's checkpointed state either way.");
 
