@@ -65,7 +65,8 @@ class CommandLineJobTest {
 
         assertThat(run("run", "-b", kafka.bootstrapServers(), "--input-topic", "cli-images", "--output-topic", "cli-results",
                 "--dead-letter-topic", "cli-dead", "--model", "ppocr-cls", "--store", store, "--bounded",
-                "--checkpoint-interval", "1s", "--max-queue-delay", "2ms", "--web-ui-port", Integer.toString(webPort)))
+                "--checkpoint-interval", "1s", "--max-queue-delay", "2ms", "--web-ui-port", Integer.toString(webPort),
+                "--state-dir", images.resolve("state").toString()))
                 .as(cli.err()).isZero();
         assertThat(cli.out()).contains("Submitted job").contains("Job finished.")
                 .contains("Flink web UI: http://127.0.0.1:" + webPort + "/");

@@ -38,7 +38,18 @@ public final class LocalEnvironments {
      *     flink-metrics-prometheus on the class path, as on the command line's), 0 for none
      */
     public static StreamExecutionEnvironment createWithWebUi(int parallelism, int webPort, int metricsPort) {
-        Configuration configuration = configuration(checkpointDirectory());
+        return create(parallelism, webPort, metricsPort, configuration(checkpointDirectory()));
+    }
+
+    /**
+     * A local environment on {@code configuration} (which says where checkpoints go, e.g. a
+     * {@link LocalJobState}'s folder), with the web UI on {@code webPort} and the Prometheus
+     * reporter on {@code metricsPort} where either is above 0.
+     */
+    public static StreamExecutionEnvironment create(int parallelism, int webPort, int metricsPort, Configuration configuration) {
+        if (webPort <= 0 && metricsPort <= 0) {
+            return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration);
+        }
         if (metricsPort > 0) {
             // Spelled out: the reporter is a run-time dependency of the command line only.
             configuration.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
@@ -46,7 +57,7 @@ public final class LocalEnvironments {
         }
         configuration.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         configuration.set(RestOptions.ADDRESS, "127.0.0.1");
-        configuration.set(RestOptions.PORT, webPort);
+        configuration.set(RestOptions.PORT, Math.max(webPort, 0));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(configuration);
         env.setParallelism(parallelism);
         return env;

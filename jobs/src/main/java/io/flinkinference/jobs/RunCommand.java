@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
@@ -126,6 +127,11 @@ public final class RunCommand implements Callable<Integer> {
             + "and Flink keys (execution.checkpointing.*, state.backend.type, ...) applied to the job's environment.")
     Path config;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Without --jobmanager: where the job's checkpoints and "
+            + "savepoints are kept between runs; a new run resumes from the newest, and Ctrl-C stops with a savepoint there "
+            + "(default ~/.flink-inference/state/<group>-<input>-<output>; delete it to start from the group's offsets).")
+    Path stateDir;
+
     @Option(names = "--bounded", description = "Stop at the input offsets that are latest when the job starts.")
     boolean bounded;
 
@@ -177,10 +183,12 @@ public final class RunCommand implements Callable<Integer> {
             // Only where this process runs the job itself: a cluster's TaskManagers have the GPUs, not its client.
             StreamingInferenceJob.preflightLocalEngine(settings);
         }
+        LocalJobState state = !local ? null : stateDir != null ? new LocalJobState(stateDir)
+                : LocalJobState.defaultFor(groupId, inputTopic, outputTopic);
+        Optional<Path> restorePoint = state == null ? Optional.empty() : state.latestRestorePoint();
         StreamExecutionEnvironment env = jobManager != null ? remote(jobManager, settings.inference().get(InferenceOptions.ENGINE))
                 : clusterEnv != null ? clusterEnv
-                : webPort > 0 || metricsPort > 0 ? LocalEnvironments.createWithWebUi(settings.parallelism(), webPort, metricsPort)
-                : LocalEnvironments.create(settings.parallelism());
+                : LocalEnvironments.create(settings.parallelism(), webPort, metricsPort, state.configure(new Configuration(), restorePoint));
         Configuration flink = flinkSettings();
         if (!flink.keySet().isEmpty()) {
             env.configure(flink, Thread.currentThread().getContextClassLoader());
@@ -213,18 +221,42 @@ public final class RunCommand implements Callable<Integer> {
             out.println("Prometheus metrics: http://localhost:" + metricsPort + "/metrics (inference metrics labelled with "
                     + "model and model_version)");
         }
-        // A local MiniCluster dies with this process: cancel the job on Ctrl-C, and only while it runs.
-        Thread cancelOnExit = new Thread(() -> submitted.cancel().join(), "cancel-job-on-exit");
-        Runtime.getRuntime().addShutdownHook(cancelOnExit);
+        out.println(restorePoint.map(point -> "Resumed from " + point + ".")
+                .orElse("No earlier state in " + state.folder() + ": started from the group's committed offsets."));
+        // A local MiniCluster dies with this process: on Ctrl-C, stop the job with a savepoint that the next run resumes from.
+        Thread stopOnExit = new Thread(() -> stopWithSavepoint(state, out), "stop-job-on-exit");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
         out.println(bounded ? "Running until the input read at start is done ..." : "Running; stop with Ctrl-C.");
         out.flush();
         try {
             submitted.getJobExecutionResult().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            restorePoint.ifPresent(point -> spec.commandLine().getErr().println("The job had resumed from " + point
+                    + "; if it cannot run on that state (another model's state, or the job changed), pass another "
+                    + "--state-dir or delete " + state.folder() + " to start from the group's committed offsets."));
+            throw e;
         } finally {
-            removeHook(cancelOnExit);
+            removeHook(stopOnExit);
         }
         out.println("Job finished.");
         return 0;
+    }
+
+    /**
+     * Stops the job with a savepoint in the state folder (its exactly-once transactions commit with
+     * it), or cancels it when that fails; its retained checkpoints then remain to resume from.
+     */
+    private void stopWithSavepoint(LocalJobState state, java.io.PrintWriter out) {
+        try {
+            String savepoint = submitted.stopWithSavepoint(false, state.savepoints().toUri().toString(),
+                    org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            out.println("Stopped with a savepoint at " + savepoint + "; the next run resumes from it.");
+        } catch (Exception e) {
+            out.println("Could not stop with a savepoint (" + e.getMessage() + "); cancelling. The next run resumes from "
+                    + "the last checkpoint in " + state.folder() + ".");
+            submitted.cancel().join();
+        }
+        out.flush();
     }
 
     private static void removeHook(Thread hook) {
