@@ -281,6 +281,8 @@ stop() {
     rm -f "$PIDS/$name.pid"
   done
   ((${#stopping[@]})) || echo "flink-cluster: nothing runs from $DIR"
+  # The processes' temporary files (job jars, extracted natives: hundreds of MB) mean nothing once they are gone.
+  rm -rf "$DIR/tmp"
 }
 
 status() {
