@@ -5,13 +5,16 @@ import io.flinkinference.avro.InferenceResult;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -60,6 +63,20 @@ public final class OutputReader implements AutoCloseable {
      */
     public boolean assigned() {
         return !consumer.assignment().isEmpty();
+    }
+
+    /**
+     * Whether everything committed so far has been read: on every assigned partition the position
+     * has reached the end, which for a {@code read_committed} reader is the last stable offset, so
+     * open transactions do not count. False while no partition is assigned.
+     */
+    public boolean caughtUp() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return false;
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
+        return assigned.stream().allMatch(partition -> consumer.position(partition) >= ends.get(partition));
     }
 
     @Override
