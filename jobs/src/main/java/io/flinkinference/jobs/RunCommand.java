@@ -167,6 +167,10 @@ public final class RunCommand implements Callable<Integer> {
         // flinkConfiguration) may carry inference.* and engine keys too.
         StreamExecutionEnvironment clusterEnv = clusterEntryPoint ? StreamExecutionEnvironment.getExecutionEnvironment() : null;
         StreamingInferenceJob.Settings settings = settings(clusterEnv == null ? new Configuration() : clusterEnv.getConfiguration());
+        JobManagerAddress cluster = jobManager == null ? null : JobManagerAddress.parse(jobManager);
+        if (cluster != null) {
+            cluster.checkReachable(); // first: without a cluster nothing else matters
+        }
         StreamingInferenceJob.preflight(settings);
         boolean local = jobManager == null && !clusterEntryPoint;
         int webPort = local && webUiPort > 0 ? LocalEnvironments.portOrFree(webUiPort) : 0;
@@ -177,7 +181,7 @@ public final class RunCommand implements Callable<Integer> {
             // Only where this process runs the job itself: a cluster's TaskManagers have the GPUs, not its client.
             StreamingInferenceJob.preflightLocalEngine(settings);
         }
-        StreamExecutionEnvironment env = jobManager != null ? remote(jobManager, settings.inference().get(InferenceOptions.ENGINE))
+        StreamExecutionEnvironment env = cluster != null ? remote(cluster, settings.inference().get(InferenceOptions.ENGINE))
                 : clusterEnv != null ? clusterEnv
                 : webPort > 0 || metricsPort > 0 ? LocalEnvironments.createWithWebUi(settings.parallelism(), webPort, metricsPort)
                 : LocalEnvironments.create(settings.parallelism());
@@ -328,12 +332,8 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static StreamExecutionEnvironment remote(String jobManager, String engine) {
-        String[] hostPort = jobManager.split(":");
-        if (hostPort.length != 2) {
-            throw new IllegalArgumentException("--jobmanager must be HOST:PORT (the REST port, usually 8081), not " + jobManager);
-        }
+    private static StreamExecutionEnvironment remote(JobManagerAddress cluster, String engine) {
         Path jar = JobJar.locate(engine);
-        return StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], Integer.parseInt(hostPort[1]), jar.toString());
+        return StreamExecutionEnvironment.createRemoteEnvironment(cluster.host(), cluster.port(), jar.toString());
     }
 }
