@@ -2,7 +2,9 @@ package io.flinkinference.cli;
 
 import io.flinkinference.jobs.cli.DurationConverter;
 import io.flinkinference.jobs.cli.KafkaOptions;
+import io.flinkinference.jobs.kafka.KafkaAdmins;
 import io.flinkinference.jobs.kafka.OutputReader;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,12 +22,17 @@ import java.util.concurrent.Callable;
         name = "consume",
         description = "Print the job's results and dead letters from the beginning of their topics (committed "
                 + "records only), one line each, or one JSON object per line with --json; stops after --idle without new "
-                + "records (counted from when the consumer has its partitions) unless --follow, or after --max-messages.",
+                + "records (counted from when the consumer has its partitions) unless --follow, or after --max-messages. "
+                + "Records that are not results or dead letters (another producer's bytes) are skipped, named on stderr "
+                + "and counted at the end; missing topics are an error.",
         mixinStandardHelpOptions = true,
         footer = {"", "Examples:", "  flink-inference consume -b localhost:9092",
             "  flink-inference consume -b localhost:9092 --dead-letters-only --follow",
             "  flink-inference consume -b localhost:9092 --json --max-messages 100 | jq .labels[0].label"})
 final class ConsumeCommand implements Callable<Integer> {
+    /** How many skipped records are named one by one on stderr; the rest are only counted. */
+    static final int UNREADABLE_NAMED = 10;
+
     /** How long to wait for the consumer group to hand out partitions before saying so. */
     static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -61,8 +68,14 @@ final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (Admin admin = KafkaAdmins.open(kafka.bootstrapServers, kafka.clientProperties())) {
+            KafkaAdmins.requireBrokers(admin, kafka.bootstrapServers, "nothing was read");
+            KafkaAdmins.requireTopics(admin, kafka.bootstrapServers, List.of(outputTopic, deadLetterTopic));
+        }
         OutputLines lines = json ? OutputLines.JSON : OutputLines.TEXT;
         long printed = 0;
+        long unreadable = 0;
         long started = System.nanoTime();
         long lastRecord = 0; // 0 until the consumer has its partitions and has fetched once: the idle time counts from then
         boolean assigned = false;
@@ -83,6 +96,11 @@ final class ConsumeCommand implements Callable<Integer> {
                     batch.results().forEach(result -> arrived.add(lines.of(result)));
                 }
                 batch.deadLetters().forEach(letter -> arrived.add(lines.of(letter)));
+                for (OutputReader.Unreadable record : batch.unreadable()) {
+                    if (++unreadable <= UNREADABLE_NAMED) {
+                        err.println("skipped unreadable record " + record);
+                    }
+                }
                 for (String line : arrived) {
                     if (maxMessages != null && printed >= maxMessages) {
                         break;
@@ -90,7 +108,7 @@ final class ConsumeCommand implements Callable<Integer> {
                     out.println(line);
                     printed++;
                 }
-                if (!batch.results().isEmpty() || !batch.deadLetters().isEmpty()) {
+                if (!batch.results().isEmpty() || !batch.deadLetters().isEmpty() || !batch.unreadable().isEmpty()) {
                     lastRecord = System.nanoTime();
                     out.flush();
                 }
@@ -100,6 +118,11 @@ final class ConsumeCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        if (unreadable > 0) {
+            err.println("Skipped " + unreadable + " unreadable record(s)" + (unreadable > UNREADABLE_NAMED
+                    ? " (the first " + UNREADABLE_NAMED + " named above)" : "") + ": not results or dead letters of "
+                    + "this job's schema.");
+        }
         return 0;
     }
 }

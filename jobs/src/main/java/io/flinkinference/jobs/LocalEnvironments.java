@@ -2,7 +2,9 @@ package io.flinkinference.jobs;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
@@ -17,8 +19,16 @@ import java.nio.file.Path;
  * every record in flight: 384 JPEGs of 22 KB per subtask (max batch 128, two batches in flight)
  * already failed the first checkpoint on the H200 (6.0 MB), which restarted the job and
  * replayed records.
+ *
+ * <p>The MiniCluster's REST API (which can submit and cancel jobs), blob server and task data
+ * port answer anyone who can reach them, without authentication: they listen on loopback only.
+ * A user who wants them reachable elsewhere sets {@code rest.bind-address},
+ * {@code jobmanager.bind-host} and {@code taskmanager.bind-host} in {@code run --config}, which
+ * {@link StreamExecutionEnvironment#configure} lays over these before the cluster starts.
  */
 public final class LocalEnvironments {
+    private static final String LOOPBACK = "127.0.0.1";
+
     private LocalEnvironments() {}
 
     public static StreamExecutionEnvironment create(int parallelism) {
@@ -47,6 +57,7 @@ public final class LocalEnvironments {
      * reporter on {@code metricsPort} where either is above 0.
      */
     public static StreamExecutionEnvironment create(int parallelism, int webPort, int metricsPort, Configuration configuration) {
+        onLoopback(configuration);
         if (webPort <= 0 && metricsPort <= 0) {
             return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration);
         }
@@ -55,8 +66,6 @@ public final class LocalEnvironments {
             configuration.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
             configuration.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         }
-        configuration.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        configuration.set(RestOptions.ADDRESS, "127.0.0.1");
         configuration.set(RestOptions.PORT, Math.max(webPort, 0));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(configuration);
         env.setParallelism(parallelism);
@@ -76,11 +85,26 @@ public final class LocalEnvironments {
         }
     }
 
-    /** What the environment is created with: file-system checkpoint storage under {@code checkpoints}. */
+    /**
+     * What the environment is created with: file-system checkpoint storage under {@code checkpoints}
+     * and every server socket on loopback.
+     */
     static Configuration configuration(Path checkpoints) {
         Configuration configuration = new Configuration();
         configuration.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         configuration.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        return onLoopback(configuration);
+    }
+
+    /** Every server socket of the local cluster on loopback. */
+    private static Configuration onLoopback(Configuration configuration) {
+        configuration.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        configuration.set(RestOptions.ADDRESS, LOOPBACK);
+        // The blob server binds to the JobManager's bind host, and to every interface without one.
+        configuration.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        configuration.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        configuration.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        configuration.set(TaskManagerOptions.HOST, LOOPBACK);
         return configuration;
     }
 

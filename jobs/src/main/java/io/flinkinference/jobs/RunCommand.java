@@ -173,6 +173,10 @@ public final class RunCommand implements Callable<Integer> {
         // flinkConfiguration) may carry inference.* and engine keys too.
         StreamExecutionEnvironment clusterEnv = clusterEntryPoint ? StreamExecutionEnvironment.getExecutionEnvironment() : null;
         StreamingInferenceJob.Settings settings = settings(clusterEnv == null ? new Configuration() : clusterEnv.getConfiguration());
+        JobManagerAddress cluster = jobManager == null ? null : JobManagerAddress.parse(jobManager);
+        if (cluster != null) {
+            cluster.checkReachable(); // first: without a cluster nothing else matters
+        }
         StreamingInferenceJob.preflight(settings);
         boolean local = jobManager == null && !clusterEntryPoint;
         int webPort = local && webUiPort > 0 ? LocalEnvironments.portOrFree(webUiPort) : 0;
@@ -186,7 +190,7 @@ public final class RunCommand implements Callable<Integer> {
         LocalJobState state = !local ? null : stateDir != null ? new LocalJobState(stateDir)
                 : LocalJobState.defaultFor(groupId, inputTopic, outputTopic);
         Optional<Path> restorePoint = state == null ? Optional.empty() : state.latestRestorePoint();
-        StreamExecutionEnvironment env = jobManager != null ? remote(jobManager, settings.inference().get(InferenceOptions.ENGINE))
+        StreamExecutionEnvironment env = cluster != null ? remote(cluster, settings.inference().get(InferenceOptions.ENGINE))
                 : clusterEnv != null ? clusterEnv
                 : LocalEnvironments.create(settings.parallelism(), webPort, metricsPort, state.configure(new Configuration(), restorePoint));
         Configuration flink = flinkSettings();
@@ -360,12 +364,8 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static StreamExecutionEnvironment remote(String jobManager, String engine) {
-        String[] hostPort = jobManager.split(":");
-        if (hostPort.length != 2) {
-            throw new IllegalArgumentException("--jobmanager must be HOST:PORT (the REST port, usually 8081), not " + jobManager);
-        }
+    private static StreamExecutionEnvironment remote(JobManagerAddress cluster, String engine) {
         Path jar = JobJar.locate(engine);
-        return StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], Integer.parseInt(hostPort[1]), jar.toString());
+        return StreamExecutionEnvironment.createRemoteEnvironment(cluster.host(), cluster.port(), jar.toString());
     }
 }

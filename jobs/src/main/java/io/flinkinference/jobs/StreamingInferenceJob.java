@@ -29,17 +29,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The streaming job: Kafka (Avro {@code ImageRecord}) -> decode and preprocess -> batching inference
@@ -100,30 +94,8 @@ public final class StreamingInferenceJob {
 
         try (Admin client = KafkaAdmins.open(settings.bootstrapServers(), settings.kafka())) {
             KafkaAdmins.requireBrokers(client, settings.bootstrapServers(), "");
-            Set<String> missing = new TreeSet<>();
-            for (String topic : List.of(settings.inputTopic(), settings.outputTopic(), settings.deadLetterTopic())) {
-                try {
-                    client.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                        missing.add(topic);
-                    } else {
-                        throw new IllegalStateException("Cannot describe topic '" + topic + "': " + e.getCause().getMessage(), e);
-                    }
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not answer for topic '"
-                            + topic + "' within 15 s.", e);
-                }
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("Topic(s) " + missing + " do not exist on " + settings.bootstrapServers()
-                        + ". Create them first: flink-inference kafka topics create " + String.join(" ", missing) + " -b "
-                        + settings.bootstrapServers() + " (or kafka-topics.sh --bootstrap-server " + settings.bootstrapServers()
-                        + " --create --topic " + missing.iterator().next() + " --partitions 4).");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while checking Kafka", e);
+            KafkaAdmins.requireTopics(client, settings.bootstrapServers(),
+                    List.of(settings.inputTopic(), settings.outputTopic(), settings.deadLetterTopic()));
         }
     }
 

@@ -11,17 +11,27 @@ import java.util.OptionalInt;
 public final class ModelRef implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String LATEST = "latest";
+    /**
+     * The highest version the store reads: version folders are matched by at most nine digits, so
+     * that every version fits an {@code int} however it is spelled.
+     */
+    public static final int MAX_VERSION = 999_999_999;
 
     private final String name;
     private final Integer version; // null means "latest"
 
     private ModelRef(String name, Integer version) {
         this.name = ModelNames.checkModelName(name);
-        if (version != null && version < 1) {
-            throw new IllegalArgumentException(
-                    "Model versions start at 1; '" + name + ":" + version + "' names none.");
+        this.version = version == null ? null : checkVersion(name, version);
+    }
+
+    /** Returns the version if the store can hold it (1 to {@link #MAX_VERSION}), else throws. */
+    public static int checkVersion(String name, long version) {
+        if (version < 1 || version > MAX_VERSION) {
+            throw new IllegalArgumentException("Model versions run from 1 to " + MAX_VERSION + "; '" + name + ":"
+                    + version + "' names none.");
         }
-        this.version = version;
+        return (int) version;
     }
 
     public static ModelRef latest(String name) {
@@ -45,7 +55,7 @@ public final class ModelRef implements Serializable {
             return latest(name);
         }
         try {
-            return of(name, Integer.parseInt(version));
+            return of(name, checkVersion(name, Long.parseLong(version)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
                     "'" + text + "' is not a model reference: expected NAME, NAME:latest or NAME:N "

@@ -1,6 +1,7 @@
 package io.flinkinference.modelstore;
 
 import io.flinkinference.modelstore.ModelStoreException.ChecksumMismatchException;
+import io.flinkinference.modelstore.ModelStoreException.IncompleteVersionException;
 import io.flinkinference.modelstore.ModelStoreException.MalformedManifestException;
 import io.flinkinference.modelstore.ModelStoreException.MissingArtifactException;
 import io.flinkinference.modelstore.ModelStoreException.ModelNotFoundException;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,6 +53,15 @@ public final class ModelStore {
 
     private static final int PUBLISH_ATTEMPTS = 5;
     private static final int LIST_ATTEMPTS = 5;
+    private static final String STAGING_PREFIX = ".staging-";
+
+    /**
+     * A folder a publish left behind without finishing: a staging folder it did not remove, or a
+     * version folder whose manifest never arrived.
+     *
+     * @param lastModified when anything in it last changed
+     */
+    public record Leftover(URI path, String reason, Instant lastModified) {}
 
     private final URI root;
     private final FileSystem fs;
@@ -166,6 +177,7 @@ public final class ModelStore {
      */
     public ModelVersion publish(Manifest draft, Map<String, java.nio.file.Path> files, OptionalInt version) {
         String name = ModelNames.checkModelName(draft.name());
+        version.ifPresent(number -> ModelRef.checkVersion(name, number));
         ManifestCodec.validateDraft(draft, "the manifest of " + name);
         files.keySet().forEach(ModelNames::checkFileName);
         for (Map.Entry<String, java.nio.file.Path> file : files.entrySet()) {
@@ -176,10 +188,11 @@ public final class ModelStore {
             }
         }
         for (int attempt = 1; ; attempt++) {
-            int number = version.orElseGet(() -> nextVersion(name));
+            int number = ModelRef.checkVersion(name, version.isPresent() ? version.getAsInt() : nextVersion(name));
             if (versions(name).contains(number)) {
                 throw alreadyExists(name, number);
             }
+            checkNoLeftover(name, number);
             try {
                 boolean published = hasAtomicRename()
                         ? publishByRename(draft, files, number)
@@ -191,7 +204,8 @@ public final class ModelStore {
                 throw new UncheckedIOException("Publishing " + name + ":" + number + " to " + root + " failed; "
                         + "nothing was published", e);
             }
-            // Someone else published this number between our check and our rename.
+            // Someone else published this number between our check and our rename, or left a folder there.
+            checkNoLeftover(name, number);
             if (version.isPresent() || attempt == PUBLISH_ATTEMPTS) {
                 throw alreadyExists(name, number);
             }
@@ -206,7 +220,7 @@ public final class ModelStore {
     private boolean publishByRename(Manifest draft, Map<String, java.nio.file.Path> files, int number)
             throws IOException {
         Path modelDir = new Path(rootPath, draft.name());
-        Path staging = new Path(modelDir, ".staging-" + UUID.randomUUID());
+        Path staging = new Path(modelDir, STAGING_PREFIX + UUID.randomUUID());
         try {
             writeVersion(staging, draft, files, number);
             fs.mkdirs(modelDir);
@@ -359,13 +373,73 @@ public final class ModelStore {
         }
     }
 
-    private int nextVersion(String model) {
+    private long nextVersion(String model) {
         List<Integer> versions = versions(model);
-        return versions.isEmpty() ? 1 : versions.get(versions.size() - 1) + 1;
+        return versions.isEmpty() ? 1 : versions.get(versions.size() - 1) + 1L;
     }
 
     private Path versionDir(String model, int version) {
         return new Path(new Path(rootPath, model), Integer.toString(version));
+    }
+
+    /**
+     * Leftovers of publishes that did not finish, untouched for at least {@code minAge}: younger
+     * ones may belong to a publish still under way.
+     */
+    public List<Leftover> leftovers(Duration minAge) {
+        Instant cutoff = Instant.now().minus(minAge);
+        List<Leftover> found = new ArrayList<>();
+        for (FileStatus model : list(rootPath)) {
+            if (!model.isDir() || model.getPath().getName().startsWith(".")) {
+                continue; // the store's own folders (.cache) hold no versions
+            }
+            for (FileStatus entry : list(model.getPath())) {
+                String name = entry.getPath().getName();
+                String reason = !entry.isDir() ? null
+                        : name.startsWith(STAGING_PREFIX) ? "staging folder of a publish that did not finish"
+                        : parseVersion(name).isPresent() && !exists(new Path(entry.getPath(), Manifest.FILE_NAME))
+                                ? "version folder without " + Manifest.FILE_NAME + " (an upload cut short)"
+                                : null;
+                Instant lastModified = reason == null ? null : lastModified(entry);
+                if (reason != null && !lastModified.isAfter(cutoff)) {
+                    found.add(new Leftover(entry.getPath().toUri(), reason, lastModified));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Deletes the {@link #leftovers} untouched for at least {@code minAge} and returns them. */
+    public List<Leftover> removeLeftovers(Duration minAge) {
+        List<Leftover> removed = leftovers(minAge);
+        for (Leftover leftover : removed) {
+            Path path = new Path(leftover.path());
+            try {
+                fs.delete(path, true);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot remove the leftover " + path + ": " + e.getMessage(), e);
+            }
+        }
+        return removed;
+    }
+
+    /** The newest modification time of a folder and the files in it (object stores date only files). */
+    private Instant lastModified(FileStatus folder) {
+        long newest = folder.getModificationTime();
+        for (FileStatus child : list(folder.getPath())) {
+            newest = Math.max(newest, child.isDir() ? lastModified(child).toEpochMilli() : child.getModificationTime());
+        }
+        return Instant.ofEpochMilli(newest);
+    }
+
+    private void checkNoLeftover(String model, int version) {
+        Path dir = versionDir(model, version);
+        if (exists(dir) && !exists(new Path(dir, Manifest.FILE_NAME))) {
+            throw new IncompleteVersionException(model + ":" + version + " is not published, but its folder " + dir
+                    + " is there with no " + Manifest.FILE_NAME + ": the leftover of a publish that did not finish. "
+                    + "Delete that folder ('flink-inference models verify --repair' removes such leftovers once they "
+                    + "are an hour old) and publish again.");
+        }
     }
 
     private VersionAlreadyExistsException alreadyExists(String model, int version) {
@@ -402,7 +476,8 @@ public final class ModelStore {
     }
 
     private static OptionalInt parseVersion(String folder) {
-        if (folder.isEmpty() || folder.length() > 9 || !folder.chars().allMatch(Character::isDigit)) {
+        int digits = Integer.toString(ModelRef.MAX_VERSION).length();
+        if (folder.isEmpty() || folder.length() > digits || !folder.chars().allMatch(Character::isDigit)) {
             return OptionalInt.empty();
         }
         int version = Integer.parseInt(folder);

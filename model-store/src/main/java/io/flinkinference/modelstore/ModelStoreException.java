@@ -34,6 +34,18 @@ public class ModelStoreException extends RuntimeException {
         }
     }
 
+    /**
+     * A version folder without a manifest: the remains of a publish that stopped before its last
+     * step (an object-store upload cut short), which no reader lists but which holds the number.
+     */
+    public static final class IncompleteVersionException extends ModelStoreException {
+        private static final long serialVersionUID = 1L;
+
+        public IncompleteVersionException(String message) {
+            super(message);
+        }
+    }
+
     /** A model or file name that is empty, too long, or could escape the store ("../", "/"). */
     public static final class InvalidNameException extends ModelStoreException {
         private static final long serialVersionUID = 1L;

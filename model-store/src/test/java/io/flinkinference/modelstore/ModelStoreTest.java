@@ -1,6 +1,8 @@
 package io.flinkinference.modelstore;
 
+import io.flinkinference.modelstore.ModelStore.Leftover;
 import io.flinkinference.modelstore.ModelStoreException.ChecksumMismatchException;
+import io.flinkinference.modelstore.ModelStoreException.IncompleteVersionException;
 import io.flinkinference.modelstore.ModelStoreException.InvalidNameException;
 import io.flinkinference.modelstore.ModelStoreException.MalformedManifestException;
 import io.flinkinference.modelstore.ModelStoreException.MissingArtifactException;
@@ -19,6 +21,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -238,6 +243,70 @@ class ModelStoreTest {
                 .isInstanceOf(MalformedManifestException.class)
                 .hasMessageContaining("labelsFile 'labels.txt' is not among its files");
         assertThat(store.models()).isEmpty();
+    }
+
+    @Test
+    void refusesVersionsItCouldNotListBeforeWritingAnything() throws IOException {
+        assertThatThrownBy(() -> store.publish(draft("m"), files("w", "x\ny\n"), OptionalInt.of(1_000_000_000)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("from 1 to 999999999");
+        assertThat(root.resolve("m")).doesNotExist();
+        assertThatThrownBy(() -> ModelRef.parse("m:1000000000")).hasMessageContaining("from 1 to 999999999");
+
+        assertThat(store.publish(draft("m"), files("w", "x\ny\n"), OptionalInt.of(ModelRef.MAX_VERSION)).ref())
+                .isEqualTo(ModelRef.of("m", ModelRef.MAX_VERSION));
+        assertThat(store.versions("m")).containsExactly(ModelRef.MAX_VERSION);
+        assertThatThrownBy(() -> store.publish(draft("m"), files("w", "x\ny\n")))
+                .hasMessageContaining("from 1 to 999999999");
+    }
+
+    @Test
+    void aVersionFolderWithoutManifestIsCalledALeftoverNotAPublishedVersion() throws IOException {
+        store.publish(draft("m"), files("w", "x\ny\n"));
+        Path leftover = Files.createDirectories(root.resolve("m/2"));
+        Files.writeString(leftover.resolve("model.onnx"), "half an upload");
+
+        for (OptionalInt version : List.of(OptionalInt.of(2), OptionalInt.empty())) {
+            assertThatThrownBy(() -> store.publish(draft("m"), files("w2", "x\ny\n"), version))
+                    .isInstanceOf(IncompleteVersionException.class)
+                    .hasMessageContaining("m:2")
+                    .hasMessageContaining("no manifest.json")
+                    .hasMessageContaining(leftover.toString())
+                    .hasMessageNotContaining("already published");
+        }
+        assertThat(Files.readString(leftover.resolve("model.onnx"))).isEqualTo("half an upload");
+    }
+
+    @Test
+    void removesLeftoversOnceTheyAreOldAndNothingElse() throws IOException {
+        store.publish(draft("m"), files("w", "x\ny\n"));
+        Path crashedUpload = Files.createDirectories(root.resolve("m/2"));
+        Files.writeString(crashedUpload.resolve("model.onnx"), "half");
+        Path oldStaging = Files.createDirectories(root.resolve("m/.staging-1234"));
+        Files.writeString(oldStaging.resolve("model.onnx"), "half");
+        Path freshStaging = Files.createDirectories(root.resolve("m/.staging-5678"));
+        Files.writeString(freshStaging.resolve("model.onnx"), "being written now");
+        for (Path old : List.of(crashedUpload, oldStaging)) {
+            age(old.resolve("model.onnx"));
+            age(old);
+        }
+
+        List<Leftover> found = store.leftovers(Duration.ofHours(1));
+        assertThat(found).extracting(leftover -> Path.of(leftover.path().getPath()))
+                .containsExactlyInAnyOrder(crashedUpload, oldStaging);
+        assertThat(store.removeLeftovers(Duration.ofHours(1))).isEqualTo(found);
+
+        assertThat(crashedUpload).doesNotExist();
+        assertThat(oldStaging).doesNotExist();
+        assertThat(freshStaging.resolve("model.onnx")).exists();
+        assertThat(store.versions("m")).containsExactly(1);
+        assertThat(store.leftovers(Duration.ofHours(1))).isEmpty();
+        assertThat(store.publish(draft("m"), files("w2", "x\ny\n")).ref()).isEqualTo(ModelRef.of("m", 2));
+    }
+
+    /** Dates a file two hours back, as a crash that long ago would have left it. */
+    private static void age(Path path) throws IOException {
+        Files.setLastModifiedTime(path, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
     }
 
     private void editManifest(String versionDir, String from, String to) throws IOException {

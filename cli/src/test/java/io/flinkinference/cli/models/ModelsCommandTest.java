@@ -13,6 +13,10 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -127,6 +131,54 @@ class ModelsCommandTest {
 
         assertThat(run("import", root.resolve("missing.onnx").toString(), "--name", "x")).isEqualTo(2);
         assertThat(cli.err()).contains("No such model file");
+    }
+
+    @Test
+    void aBrokenManifestIsReportedWithoutHidingTheRestOfTheStore() throws IOException {
+        Files.writeString(root.resolve("ppocr-det/1/manifest.json"), "{ not json");
+
+        assertThat(run("list")).isEqualTo(1);
+        assertThat(cli.out()).contains("ppocr-cls").contains("ppocr-rec").containsPattern("ppocr-det +1 +1 +unreadable");
+        assertThat(cli.err()).contains("error: ppocr-det").contains("manifest.json is not valid JSON");
+
+        assertThat(run("verify")).isEqualTo(1);
+        assertThat(cli.out()).contains("FAIL     ppocr-det:1").contains("ok       ppocr-cls:1");
+    }
+
+    @Test
+    void verifyRepairRemovesLeftoversOfPublishesThatDidNotFinish() throws IOException {
+        Path crashedUpload = Files.createDirectories(root.resolve("ppocr-cls/2"));
+        Files.writeString(crashedUpload.resolve("model.onnx"), "half an upload");
+        Path staging = Files.createDirectories(root.resolve("ppocr-cls/.staging-0c1d"));
+        for (Path path : List.of(crashedUpload.resolve("model.onnx"), crashedUpload, staging)) {
+            Files.setLastModifiedTime(path, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+        }
+        Path onnx = root.resolve("ppocr-cls/1/model.onnx");
+        assertThat(run("import", onnx.toString(), "--name", "ppocr-cls", "--no-preprocessing")).isEqualTo(1);
+        assertThat(cli.err()).contains("ppocr-cls:2 is not published").contains(crashedUpload.toString())
+                .doesNotContain("already published");
+
+        assertThat(run("verify")).as("leftovers are named, not failures").isZero();
+        assertThat(cli.out()).contains("LEFTOVER").contains("--repair");
+        assertThat(crashedUpload).exists();
+
+        assertThat(run("verify", "--repair")).isZero();
+        assertThat(cli.out().lines().filter(line -> line.startsWith("removed")))
+                .anyMatch(line -> line.contains(crashedUpload.toString()))
+                .anyMatch(line -> line.contains(".staging-0c1d"));
+        assertThat(crashedUpload).doesNotExist();
+        assertThat(staging).doesNotExist();
+        assertThat(run("import", onnx.toString(), "--name", "ppocr-cls", "--no-preprocessing")).isZero();
+        assertThat(cli.out()).contains("Published ppocr-cls:2");
+    }
+
+    @Test
+    void importRefusesAVersionTheStoreCouldNotList() {
+        Path onnx = root.resolve("ppocr-cls/1/model.onnx");
+        assertThat(run("import", onnx.toString(), "--name", "huge", "--no-preprocessing", "--version", "1000000000"))
+                .isNotZero();
+        assertThat(cli.err()).contains("from 1 to 999999999");
+        assertThat(root.resolve("huge")).doesNotExist();
     }
 
     /** Runs {@code models ARGS --store <this test's store>}. */

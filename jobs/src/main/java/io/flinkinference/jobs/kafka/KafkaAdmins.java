@@ -2,8 +2,12 @@ package io.flinkinference.jobs.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import java.util.Collection;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +41,35 @@ public final class KafkaAdmins {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while asking Kafka at " + bootstrapServers + " for its brokers", e);
+        }
+    }
+
+    /** Fails naming the topics of {@code topics} that do not exist, and how to create them. */
+    public static void requireTopics(Admin client, String bootstrapServers, Collection<String> topics) {
+        Set<String> missing = new TreeSet<>();
+        try {
+            for (String topic : topics) {
+                try {
+                    client.describeTopics(java.util.List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new IllegalStateException("Cannot describe topic '" + topic + "': " + e.getCause().getMessage(), e);
+                    }
+                    missing.add(topic);
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer for topic '" + topic
+                            + "' within 15 s.", e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking the topics on Kafka at " + bootstrapServers, e);
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Topic(s) " + missing + " do not exist on " + bootstrapServers
+                    + ". Create them first: flink-inference kafka topics create " + String.join(" ", missing) + " -b "
+                    + bootstrapServers + " (or kafka-topics.sh --bootstrap-server " + bootstrapServers
+                    + " --create --topic " + missing.iterator().next() + " --partitions 4).");
         }
     }
 }

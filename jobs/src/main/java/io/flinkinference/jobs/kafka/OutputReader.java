@@ -28,7 +28,15 @@ public final class OutputReader implements AutoCloseable {
     private final AvroMessages<DeadLetter> deadLetters = new AvroMessages<>(DeadLetter.getClassSchema());
 
     /** What one poll brought. */
-    public record Batch(List<InferenceResult> results, List<DeadLetter> deadLetters) {}
+    public record Batch(List<InferenceResult> results, List<DeadLetter> deadLetters, List<Unreadable> unreadable) {}
+
+    /** A record on one of the topics that is not a message of that topic's type, and why. */
+    public record Unreadable(String topic, int partition, long offset, String reason) {
+        @Override
+        public String toString() {
+            return topic + "-" + partition + " offset " + offset + ": " + reason;
+        }
+    }
 
     public OutputReader(String bootstrapServers, String resultTopic, String deadLetterTopic, Properties extra) {
         Properties props = new Properties();
@@ -37,24 +45,37 @@ public final class OutputReader implements AutoCloseable {
         props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "flink-inference-reader-" + UUID.randomUUID());
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Reading must not create a misspelt topic (brokers allow it by default), which would then wait forever.
+        props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         this.resultTopic = resultTopic;
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(resultTopic, deadLetterTopic));
     }
 
-    public Batch poll(Duration timeout) throws IOException {
+    /**
+     * Polls once. A record that does not decode (another producer's bytes, another schema) is
+     * returned as {@link Unreadable} rather than failing the poll: one foreign record must not hide
+     * the records after it.
+     */
+    public Batch poll(Duration timeout) {
         List<InferenceResult> newResults = new java.util.ArrayList<>();
         List<DeadLetter> newDeadLetters = new java.util.ArrayList<>();
+        List<Unreadable> unreadable = new java.util.ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
             Header schema = record.headers().lastHeader(AvroMessages.SCHEMA_HEADER);
             byte[] writer = schema == null ? null : schema.value();
-            if (record.topic().equals(resultTopic)) {
-                newResults.add(results.decode(record.value(), writer));
-            } else {
-                newDeadLetters.add(deadLetters.decode(record.value(), writer));
+            try {
+                if (record.topic().equals(resultTopic)) {
+                    newResults.add(results.decode(record.value(), writer));
+                } else {
+                    newDeadLetters.add(deadLetters.decode(record.value(), writer));
+                }
+            } catch (IOException | RuntimeException e) {
+                // The header's schema can itself be garbage (SchemaParseException) or unresolvable (AvroTypeException).
+                unreadable.add(new Unreadable(record.topic(), record.partition(), record.offset(), e.getMessage()));
             }
         }
-        return new Batch(newResults, newDeadLetters);
+        return new Batch(newResults, newDeadLetters, unreadable);
     }
 
     /**
