@@ -2,6 +2,8 @@ package io.flinkinference.jobs;
 
 import io.flinkinference.jobs.cli.DurationConverter;
 import io.flinkinference.jobs.cli.KafkaOptions;
+import io.flinkinference.jobs.cli.StoreFileSystems;
+import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.engine.Engines;
 import org.apache.flink.configuration.Configuration;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,7 +121,8 @@ public final class RunCommand implements Callable<Integer> {
     int metricsPort;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with inference.*, engine and kafka.* keys, "
-            + "and Flink keys (execution.checkpointing.*, state.backend.type, ...) applied to the job's environment.")
+            + "and Flink keys (execution.checkpointing.*, state.backend.type, ...) applied to the job's environment; "
+            + "s3.* keys (s3.endpoint, s3.path.style.access, s3.access-key, s3.secret-key) set up an s3:// store.")
     Path config;
 
     @Option(names = "--bounded", description = "Stop at the input offsets that are latest when the job starts.")
@@ -162,6 +166,11 @@ public final class RunCommand implements Callable<Integer> {
         // flinkConfiguration) may carry inference.* and engine keys too.
         StreamExecutionEnvironment clusterEnv = clusterEntryPoint ? StreamExecutionEnvironment.getExecutionEnvironment() : null;
         StreamingInferenceJob.Settings settings = settings(clusterEnv == null ? new Configuration() : clusterEnv.getConfiguration());
+        if (!clusterEntryPoint) {
+            // Under flink run or application mode, Flink has set up its file systems and plugins already.
+            StoreFileSystems.prepare(settings.inference().getOptional(InferenceOptions.MODEL_STORE).map(URI::create)
+                    .orElseGet(ModelStore::defaultRoot), flinkSettings().toMap());
+        }
         StreamingInferenceJob.preflight(settings);
         boolean local = jobManager == null && !clusterEntryPoint;
         int webPort = local && webUiPort > 0 ? LocalEnvironments.portOrFree(webUiPort) : 0;
