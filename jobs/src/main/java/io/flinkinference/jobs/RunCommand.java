@@ -3,6 +3,8 @@ package io.flinkinference.jobs;
 import io.flinkinference.jobs.cli.BatcherScopeConverter;
 import io.flinkinference.jobs.cli.DurationConverter;
 import io.flinkinference.jobs.cli.KafkaOptions;
+import io.flinkinference.jobs.cli.StoreFileSystems;
+import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.engine.Engines;
 import org.apache.flink.configuration.Configuration;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +127,8 @@ public final class RunCommand implements Callable<Integer> {
     int metricsPort;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with inference.*, engine and kafka.* keys, "
-            + "and Flink keys (execution.checkpointing.*, state.backend.type, ...) applied to the job's environment.")
+            + "and Flink keys (execution.checkpointing.*, state.backend.type, ...) applied to the job's environment; "
+            + "s3.* keys (s3.endpoint, s3.path.style.access, s3.access-key, s3.secret-key) set up an s3:// store.")
     Path config;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Without --jobmanager: where the job's checkpoints and "
@@ -176,6 +180,11 @@ public final class RunCommand implements Callable<Integer> {
         JobManagerAddress cluster = jobManager == null ? null : JobManagerAddress.parse(jobManager);
         if (cluster != null) {
             cluster.checkReachable(); // first: without a cluster nothing else matters
+        }
+        if (!clusterEntryPoint) {
+            // Under flink run or application mode, Flink has set up its file systems and plugins already.
+            StoreFileSystems.prepare(settings.inference().getOptional(InferenceOptions.MODEL_STORE).map(URI::create)
+                    .orElseGet(ModelStore::defaultRoot), flinkSettings().toMap());
         }
         StreamingInferenceJob.preflight(settings);
         boolean local = jobManager == null && !clusterEntryPoint;

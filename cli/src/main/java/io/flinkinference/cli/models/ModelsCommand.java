@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             "  flink-inference models verify ppocr-cls:1",
             "  flink-inference models delete ppocr-cls:1",
             "  flink-inference models import mobilenetv2.onnx --name mobilenet --size 224x224 \\",
-            "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 --labels imagenet.txt"
+            "      --resize short-side-center-crop --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 \\",
+            "      --labels imagenet.txt"
         })
 public final class ModelsCommand {}

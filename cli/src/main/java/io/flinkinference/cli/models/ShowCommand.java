@@ -53,8 +53,9 @@ final class ShowCommand implements Callable<Integer> {
         }
         Preprocessing pre = m.preprocessing();
         if (pre != null) {
+            String resize = pre.resizeMode().id() + (pre.resizeShort() == null ? "" : " (short side " + pre.resizeShort() + ")");
             out.printf("preprocess: %dx%d %s %s, resize %s, (x*%.6f - %s) / %s%n", pre.height(), pre.width(),
-                    pre.layout(), pre.channelOrder(), pre.resizeMode().id(), pre.scale(), pre.mean(), pre.std());
+                    pre.layout(), pre.channelOrder(), resize, pre.scale(), pre.mean(), pre.std());
         }
         if (m.postprocessing() != null) {
             var post = m.postprocessing();

@@ -77,6 +77,44 @@ class ModelsCommandTest {
     }
 
     @Test
+    void importsTheImageNetCropWithItsShortSide() {
+        Path onnx = root.resolve("ppocr-cls/1/model.onnx");
+
+        assertThat(run("import", onnx.toString(), "--name", "cropped", "--size", "48x192", "--resize", "short-side-center-crop"))
+                .as(cli.err()).isZero();
+        assertThat(run("import", onnx.toString(), "--name", "cropped", "--size", "48x192", "--resize", "short-side-center-crop",
+                "--resize-short", "256")).as(cli.err()).isZero();
+
+        assertThat(run("show", "cropped:1")).isZero();
+        assertThat(cli.out()).contains("resize short-side-center-crop (short side 219)"); // round(192 * 256 / 224)
+        assertThat(run("show", "cropped:2", "--json")).isZero();
+        assertThat(cli.out()).contains("\"resizeMode\" : \"short-side-center-crop\"").contains("\"resizeShort\" : 256");
+    }
+
+    @Test
+    void anUnknownResizeModeOrAStrayShortSideIsRefusedWithWhatWouldWork() {
+        Path onnx = root.resolve("ppocr-cls/1/model.onnx");
+
+        assertThat(run("import", onnx.toString(), "--name", "bad", "--size", "48x192", "--resize", "center-crop")).isEqualTo(2);
+        assertThat(cli.err()).contains("Invalid value for option '--resize'")
+                .contains("Unknown resize mode 'center-crop'; known: stretch, fit-height-pad, short-side-center-crop");
+
+        assertThat(run("import", onnx.toString(), "--name", "bad", "--size", "48x192", "--resize-short", "256")).isEqualTo(2);
+        assertThat(cli.err()).contains("--resize-short applies to --resize short-side-center-crop only, not stretch");
+
+        assertThat(run("import", onnx.toString(), "--name", "bad", "--size", "48x192", "--resize", "short-side-center-crop",
+                "--resize-short", "100")).isEqualTo(2);
+        assertThat(cli.err()).contains("--resize-short 100 is smaller than the 48x192 crop").contains("at least 192");
+
+        assertThat(run("list")).isZero();
+        assertThat(cli.out()).doesNotContain("bad");
+
+        assertThat(run("import", "--help")).isZero();
+        assertThat(cli.out().replaceAll("\\s+", " ")).contains("short-side-center-crop: the short side to --resize-short")
+                .contains("the ImageNet recipe");
+    }
+
+    @Test
     void importsThatCouldNotWorkAreRefusedWithTheReasonAndPublishNothing() throws IOException {
         Path onnx = root.resolve("ppocr-cls/1/model.onnx");
         Path threeLabels = root.resolve("three.txt");

@@ -113,7 +113,7 @@ class CudaGraphsTest {
             buffer.position((int) layout.offset(i));
             buffer.put(images[i]);
         }
-        layout.writeDescriptors(buffer.position((int) layout.descriptorOffset()).slice(), SPEC.height());
+        layout.writeDescriptors(buffer.position((int) layout.descriptorOffset()).slice());
         return images;
     }
 

@@ -136,6 +136,7 @@ public final class ManifestCodec {
             require(pre.mean().size() == pre.channels() && pre.std().size() == pre.channels(), where,
                     "preprocessing.mean and .std need one value per channel (" + pre.channels() + ")");
             require(pre.std().stream().allMatch(s -> s != 0), where, "preprocessing.std holds a zero");
+            validateResizeShort(pre, where);
         }
         Postprocessing post = m.postprocessing();
         if (post != null) {
@@ -152,6 +153,22 @@ public final class ManifestCodec {
                         "postprocessing.output '" + post.output() + "' is not one of the outputs");
             }
         }
+    }
+
+    /**
+     * The crop must fit in every resized image: the short side is resized to {@code resizeShort}
+     * and the long side to at least that, so {@code resizeShort} must be at least the larger side
+     * of the crop. No other mode takes it.
+     */
+    private static void validateResizeShort(Preprocessing pre, String where) {
+        if (pre.resizeMode() != Preprocessing.ResizeMode.SHORT_SIDE_CENTER_CROP) {
+            require(pre.resizeShort() == null, where, "preprocessing.resizeShort applies to resizeMode "
+                    + Preprocessing.ResizeMode.SHORT_SIDE_CENTER_CROP.id() + " only, not " + pre.resizeMode().id());
+            return;
+        }
+        require(pre.resizeShort() >= Math.max(pre.height(), pre.width()), where,
+                "preprocessing.resizeShort " + pre.resizeShort() + " is smaller than the " + pre.height() + "x"
+                        + pre.width() + " crop; it must be at least " + Math.max(pre.height(), pre.width()));
     }
 
     private static void validateTensor(TensorSpec tensor, String list, String where) {

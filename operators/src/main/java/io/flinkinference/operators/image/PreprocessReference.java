@@ -8,8 +8,8 @@ import java.nio.FloatBuffer;
 /**
  * The GPU preprocessing kernel's arithmetic in Java, operation for operation in float, so that
  * the kernel (compiled without fused multiply-adds) can be checked against it to the last bit:
- * bilinear resize with half-pixel centres and clamped edges, channel selection, one multiply and
- * one add per value, zeros in the padding.
+ * bilinear resize with half-pixel centres and clamped edges, the crop window of
+ * {@link ImageGeometry}, channel selection, one multiply and one add per value, zeros in the padding.
  */
 public final class PreprocessReference {
     private final Preprocessing spec;
@@ -36,13 +36,17 @@ public final class PreprocessReference {
         int plane = outH * outW;
         int base = index * valuesPerImage();
         float scaleX = image.scaleX();
-        float scaleY = image.scaleY(outH);
+        float scaleY = image.scaleY();
         for (int y = 0; y < outH; y++) {
             for (int x = 0; x < outW; x++) {
                 float[] value = new float[3];
-                if (x < image.resizedWidth()) {
-                    float sx = clamp(((float) x + 0.5f) * scaleX - 0.5f, image.width() - 1);
-                    float sy = clamp(((float) y + 0.5f) * scaleY - 0.5f, image.height() - 1);
+                // (x, y) is pixel (left + x, top + y) of the resized image; the integer sum is exact
+                // in float, and with no crop the arithmetic is that of the modes without one.
+                int resizedX = image.left() + x;
+                int resizedY = image.top() + y;
+                if (resizedX < image.resizedWidth()) {
+                    float sx = clamp(((float) resizedX + 0.5f) * scaleX - 0.5f, image.width() - 1);
+                    float sy = clamp(((float) resizedY + 0.5f) * scaleY - 0.5f, image.height() - 1);
                     int x0 = (int) sx;
                     int y0 = (int) sy;
                     int x1 = Math.min(x0 + 1, image.width() - 1);

@@ -16,7 +16,9 @@ import java.util.List;
 /**
  * Turns decoded images into a model's float input exactly as its manifest's {@link Preprocessing}
  * says: resize (bilinear), channel order, {@code (pixel * scale - mean) / std} per channel, layout.
- * Areas left by {@code fit-height-pad} stay 0 after normalization, as in PaddleOCR.
+ * Areas left by {@code fit-height-pad} stay 0 after normalization, as in PaddleOCR;
+ * {@code short-side-center-crop} resizes the short side and keeps the centre. The geometry of
+ * every mode comes from {@link ImageGeometry}, which the GPU path shares.
  */
 public final class ImagePreprocessor {
     private final Preprocessing spec;
@@ -63,15 +65,17 @@ public final class ImagePreprocessor {
     public void write(BufferedImage image, FloatBuffer batch, int index) {
         int height = spec.height();
         int width = spec.width();
-        int resizedWidth = ImageGeometry.resizedWidth(spec, image.getHeight(), image.getWidth());
-        int[] argb = resize(image, resizedWidth, height).getRGB(0, 0, resizedWidth, height, null, 0, resizedWidth);
+        ImageGeometry geometry = ImageGeometry.of(spec, image.getHeight(), image.getWidth());
+        // Columns past the resized image's right edge are padding (fit-height-pad); no mode pads rows.
+        int visibleWidth = Math.min(width, geometry.resizedWidth() - geometry.left());
+        int[] argb = resize(image, geometry, visibleWidth, height).getRGB(0, 0, visibleWidth, height, null, 0, visibleWidth);
 
         int base = index * valuesPerImage();
         int plane = height * width;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                boolean padding = x >= resizedWidth;
-                int pixel = padding ? 0 : argb[y * resizedWidth + x];
+                boolean padding = x >= visibleWidth;
+                int pixel = padding ? 0 : argb[y * visibleWidth + x];
                 int r = (pixel >> 16) & 0xff;
                 int g = (pixel >> 8) & 0xff;
                 int b = pixel & 0xff;
@@ -96,12 +100,17 @@ public final class ImagePreprocessor {
         }
     }
 
-    private static BufferedImage resize(BufferedImage image, int width, int height) {
+    /**
+     * The part of the resized image that the output shows, {@code width} x {@code height}. The image
+     * is drawn at its full resized size, shifted by the crop offsets, so Java2D computes only the
+     * pixels inside the target: a centre crop costs no more than the crop itself.
+     */
+    private static BufferedImage resize(BufferedImage image, ImageGeometry geometry, int width, int height) {
         BufferedImage target = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = target.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(image, 0, 0, width, height, null);
+            g.drawImage(image, -geometry.left(), -geometry.top(), geometry.resizedWidth(), geometry.resizedHeight(), null);
         } finally {
             g.dispose();
         }

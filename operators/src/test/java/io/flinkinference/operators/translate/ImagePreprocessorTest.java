@@ -9,15 +9,20 @@ import org.junit.jupiter.api.Test;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 class ImagePreprocessorTest {
     private static final Color PIXEL = new Color(200, 100, 50); // R, G, B
+    /** Raw levels out (scale 1, mean 0, std 1), so values compare with pixels directly. */
+    private static final Preprocessing CROP_224 = new Preprocessing(224, 224, Layout.NCHW, ChannelOrder.RGB, 1.0,
+            List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0), ResizeMode.SHORT_SIDE_CENTER_CROP);
 
     @Test
     void normalizesPerChannelInBgrOrderAndNchwLayout() {
@@ -66,6 +71,90 @@ class ImagePreprocessorTest {
 
         assertThat(tensor.shape()).containsExactly(1, 1, 1, 1);
         assertThat(tensor.floats().get(0)).isEqualTo(Math.round(0.299 * 200 + 0.587 * 100 + 0.114 * 50));
+    }
+
+    @Test
+    void centerCropKeepsTheMiddleThirdOfALandscapeImage() {
+        // 100 high, 300 wide, red | green | blue: resized to 256 x 768, the crop spans x 272..495, inside the green.
+        FloatBuffer v = new ImagePreprocessor(CROP_224).batch(List.of(thirds(300, 100, true))).floats();
+
+        assertEveryPixel(v, 0, 255, 0);
+    }
+
+    @Test
+    void centerCropKeepsTheMiddleThirdOfAPortraitImage() {
+        FloatBuffer v = new ImagePreprocessor(CROP_224).batch(List.of(thirds(100, 300, false))).floats();
+
+        assertEveryPixel(v, 0, 255, 0);
+    }
+
+    /**
+     * The crop against the plain way of doing it with Java2D, resizing the whole image and cutting
+     * the centre, on seeded noise (where any shift of the sampling grid shows) of a landscape, a
+     * portrait, a square and an enlarged image; the resized sizes and margins are torchvision's.
+     */
+    @Test
+    void centerCropEqualsResizingTheWholeImageThenCuttingItsCentre() {
+        int[][] cases = { // height, width, resized height, resized width, top, left
+            {480, 640, 256, 341, 16, 58}, {500, 375, 341, 256, 58, 16}, {300, 300, 256, 256, 16, 16}, {90, 120, 256, 341, 16, 58}};
+        Random random = new Random(7);
+        for (int[] c : cases) {
+            BufferedImage image = noise(c[1], c[0], random);
+            FloatBuffer v = new ImagePreprocessor(CROP_224).batch(List.of(image)).floats();
+
+            BufferedImage whole = new BufferedImage(c[3], c[2], BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = whole.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(image, 0, 0, c[3], c[2], null);
+            g.dispose();
+            BufferedImage centre = whole.getSubimage(c[5], c[4], 224, 224);
+            int worst = 0;
+            for (int y = 0; y < 224; y++) {
+                for (int x = 0; x < 224; x++) {
+                    int rgb = centre.getRGB(x, y);
+                    int[] expected = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
+                    for (int ch = 0; ch < 3; ch++) {
+                        worst = Math.max(worst, Math.abs(expected[ch] - Math.round(v.get(ch * 224 * 224 + y * 224 + x))));
+                    }
+                }
+            }
+            assertThat(worst).as("%dx%d", c[0], c[1]).isLessThanOrEqualTo(1);
+        }
+    }
+
+    private static void assertEveryPixel(FloatBuffer nchw224, int r, int g, int b) {
+        int plane = 224 * 224;
+        for (int i = 0; i < plane; i++) {
+            assertThat(new float[] {nchw224.get(i), nchw224.get(plane + i), nchw224.get(2 * plane + i)})
+                    .as("pixel %d, %d", i % 224, i / 224).containsExactly(r, g, b);
+        }
+    }
+
+    /** Red, green and blue thirds, side by side or one above the other. */
+    private static BufferedImage thirds(int width, int height, boolean sideBySide) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        Color[] colors = {Color.RED, Color.GREEN, Color.BLUE};
+        for (int i = 0; i < 3; i++) {
+            g.setColor(colors[i]);
+            if (sideBySide) {
+                g.fillRect(i * width / 3, 0, width / 3, height);
+            } else {
+                g.fillRect(0, i * height / 3, width, height / 3);
+            }
+        }
+        g.dispose();
+        return image;
+    }
+
+    private static BufferedImage noise(int width, int height, Random random) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        return image;
     }
 
     private static BufferedImage solid(int width, int height) {

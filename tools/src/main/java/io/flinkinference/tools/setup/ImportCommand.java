@@ -42,9 +42,10 @@ import java.util.concurrent.Callable;
         // and picocli then leaves out --help as well.
         footer = {
             "",
-            "Example (torchvision MobileNetV2 exported with torch.onnx.export):",
-            "  flink-inference models import mobilenetv2.onnx --name mobilenet --size 224x224 --channels RGB \\",
-            "      --scale 1/255 --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 --labels imagenet.txt --top-k 5"
+            "Example (torchvision MobileNetV2 exported with torch.onnx.export, with its evaluation transform):",
+            "  flink-inference models import mobilenetv2.onnx --name mobilenet --size 224x224 \\",
+            "      --resize short-side-center-crop --channels RGB --scale 1/255 \\",
+            "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 --labels imagenet.txt --top-k 5"
         })
 public final class ImportCommand implements Callable<Integer> {
     @Mixin
@@ -84,8 +85,19 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--std", split = ",", description = "Per-channel standard deviation after scaling (default 1).")
     List<Double> std;
 
-    @Option(names = "--resize", defaultValue = "stretch", description = "Resize mode: stretch or fit-height-pad (default ${DEFAULT-VALUE}).")
-    String resize;
+    @Option(names = "--resize", paramLabel = "MODE", defaultValue = "stretch", converter = ResizeModeConverter.class,
+            description = {"How an image becomes HxW (default ${DEFAULT-VALUE}):",
+                "  stretch: to HxW exactly, ignoring the aspect ratio;",
+                "  fit-height-pad: to height H keeping the aspect ratio, the width capped at W, zeros on the "
+                        + "right (PaddleOCR's text lines);",
+                "  short-side-center-crop: the short side to --resize-short keeping the aspect ratio, then the "
+                        + "centre HxW (the ImageNet recipe, torchvision's Resize then CenterCrop)."})
+    ResizeMode resize;
+
+    @Option(names = "--resize-short", paramLabel = "PIXELS",
+            description = "With --resize short-side-center-crop: the length the short side is resized to before the crop "
+                    + "(default: the larger of H and W times 256/224, rounded; 256 for 224x224).")
+    Integer resizeShort;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Labels file, one per line in class order: results are top-k labels.")
     Path labels;
@@ -170,16 +182,27 @@ public final class ImportCommand implements Callable<Integer> {
         if (hw.length != 2) {
             throw new ParameterException(spec.commandLine(), "--size must look like 224x224, not " + size);
         }
+        if (resizeShort != null && resize != ResizeMode.SHORT_SIDE_CENTER_CROP) {
+            throw new ParameterException(spec.commandLine(), "--resize-short applies to --resize "
+                    + ResizeMode.SHORT_SIDE_CENTER_CROP.id() + " only, not " + resize.id() + ".");
+        }
+        int height = Integer.parseInt(hw[0].trim());
+        int width = Integer.parseInt(hw[1].trim());
+        if (resizeShort != null && resizeShort < Math.max(height, width)) {
+            throw new ParameterException(spec.commandLine(), "--resize-short " + resizeShort + " is smaller than the "
+                    + size + " crop, which would not fit; give at least " + Math.max(height, width) + ".");
+        }
         int channelCount = channels == ChannelOrder.GRAY ? 1 : 3;
         return new Preprocessing(
-                Integer.parseInt(hw[0].trim()),
-                Integer.parseInt(hw[1].trim()),
+                height,
+                width,
                 layout,
                 channels,
                 parseScale(scale),
                 mean != null ? mean : repeat(0.0, channelCount),
                 std != null ? std : repeat(1.0, channelCount),
-                ResizeMode.fromId(resize));
+                resize,
+                resizeShort);
     }
 
     private static List<Double> repeat(double value, int count) {

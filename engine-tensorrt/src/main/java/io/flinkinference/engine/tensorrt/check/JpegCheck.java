@@ -56,7 +56,7 @@ final class JpegCheck {
     }
 
     private static void compare(CheckReport report, NvJpegDecoder decoder, List<byte[]> images, CudaStream stream) {
-        DecodedImages decoded = decoder.decode(images, JpegCheck::unresized, stream);
+        DecodedImages decoded = decoder.decode(images, ImageGeometry::unresized, stream);
         ImageBatchLayout layout = decoded.layout();
         double worstMean = 0;
         String worstImage = "";
@@ -102,7 +102,7 @@ final class JpegCheck {
 
     private static void time(CheckReport report, NvJpegDecoder decoder, String set, List<byte[]> images, CudaStream stream) {
         double gpuRate = images.size() / MemoryCheck.median(5, () -> MemoryCheck.timeSeconds(() -> {
-            decoder.decode(images, JpegCheck::unresized, stream);
+            decoder.decode(images, ImageGeometry::unresized, stream);
             stream.complete();
         }));
         double cpuRate = cpuRate(images);
@@ -139,7 +139,7 @@ final class JpegCheck {
                     CudaStream stream = streams.get(t);
                     running.add(pool.submit(() -> {
                         Cuda.use(device);
-                        decoder.decode(images, JpegCheck::unresized, stream);
+                        decoder.decode(images, ImageGeometry::unresized, stream);
                         stream.complete();
                     }));
                 }
@@ -185,10 +185,6 @@ final class JpegCheck {
 
     static int cores() {
         return Runtime.getRuntime().availableProcessors();
-    }
-
-    private static ImageGeometry unresized(int height, int width) {
-        return new ImageGeometry(height, width, width);
     }
 
     static BufferedImage imageIo(byte[] bytes) {

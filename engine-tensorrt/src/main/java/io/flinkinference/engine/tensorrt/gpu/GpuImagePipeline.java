@@ -92,7 +92,7 @@ public final class GpuImagePipeline implements AutoCloseable {
             descriptorsHost = PinnedMemory.allocate(layout.descriptorBytes());
             descriptors = DeviceMemory.allocate(layout.descriptorBytes());
         }
-        layout.writeDescriptors(descriptorsHost.buffer(), spec.height());
+        layout.writeDescriptors(descriptorsHost.buffer());
         stream.copyToDevice(descriptors.pointer(), descriptorsHost.pointer(), layout.descriptorBytes());
         kernel.launch(stream, spec, decoded.rgb().address(), descriptors.address(), count, target);
         Cuda.checkLaunch("resize_normalize");

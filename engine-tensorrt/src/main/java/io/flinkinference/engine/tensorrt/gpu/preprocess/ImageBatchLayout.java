@@ -9,11 +9,11 @@ import java.util.List;
 /**
  * Where each image of a batch lies in one device buffer of interleaved RGB bytes, and the
  * per-image descriptors the kernel reads ({@code struct ImageDesc} in {@code resize_normalize.cu}:
- * int64 offset, int32 height, width, resized width, float32 scale x, scale y, int32 unused; 32 bytes).
+ * int64 offset, int32 height, width, resized width, float32 scale x, scale y, int32 crop left,
+ * crop top, unused; 40 bytes, a multiple of 8 so that every descriptor's offset stays aligned).
  */
 public final class ImageBatchLayout {
-    public static final int DESCRIPTOR_BYTES = 32;
-
+    public static final int DESCRIPTOR_BYTES = 40;
 
     private final List<ImageGeometry> images;
     private final long[] offsets;
@@ -65,14 +65,14 @@ public final class ImageBatchLayout {
         return (long) DESCRIPTOR_BYTES * images.size();
     }
 
-    /** Writes the kernel's descriptors for an output {@code outHeight} high, in native order, at {@code target}'s position 0. */
-    public void writeDescriptors(ByteBuffer target, int outHeight) {
+    /** Writes the kernel's descriptors, in native order, at {@code target}'s position 0. */
+    public void writeDescriptors(ByteBuffer target) {
         ByteBuffer out = target.duplicate().order(ByteOrder.nativeOrder());
         out.clear();
         for (int i = 0; i < images.size(); i++) {
             ImageGeometry image = images.get(i);
             out.putLong(offsets[i]).putInt(image.height()).putInt(image.width()).putInt(image.resizedWidth())
-                    .putFloat(image.scaleX()).putFloat(image.scaleY(outHeight)).putInt(0);
+                    .putFloat(image.scaleX()).putFloat(image.scaleY()).putInt(image.left()).putInt(image.top()).putInt(0);
         }
     }
 }

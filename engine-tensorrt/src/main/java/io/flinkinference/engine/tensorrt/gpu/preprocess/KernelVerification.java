@@ -24,15 +24,22 @@ import java.util.SplittableRandom;
 public final class KernelVerification {
     private KernelVerification() {}
 
-    /** The largest absolute difference between kernel and reference over {@code count} random images. */
+    /** The largest absolute difference between kernel and reference over {@code count} random images of random sizes. */
     public static double maxDifference(PreprocessKernel kernel, Preprocessing spec, int count, SplittableRandom random) {
         List<ImageGeometry> sizes = new ArrayList<>();
-        List<byte[]> images = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int height = 1 + random.nextInt(300);
-            int width = 1 + random.nextInt(300);
-            sizes.add(ImageGeometry.of(spec, height, width));
-            byte[] rgb = new byte[3 * height * width];
+            sizes.add(ImageGeometry.of(spec, 1 + random.nextInt(300), 1 + random.nextInt(300)));
+        }
+        return maxDifference(kernel, spec, sizes, random);
+    }
+
+    /** The largest absolute difference between kernel and reference over random images of the given geometries. */
+    public static double maxDifference(PreprocessKernel kernel, Preprocessing spec, List<ImageGeometry> sizes,
+            SplittableRandom random) {
+        int count = sizes.size();
+        List<byte[]> images = new ArrayList<>();
+        for (ImageGeometry size : sizes) {
+            byte[] rgb = new byte[(int) size.rgbBytes()];
             random.nextBytes(rgb);
             images.add(rgb);
         }
@@ -49,7 +56,7 @@ public final class KernelVerification {
                 in.position((int) layout.offset(i));
                 in.put(images.get(i));
             }
-            layout.writeDescriptors(in.position((int) layout.descriptorOffset()).slice(), spec.height());
+            layout.writeDescriptors(in.position((int) layout.descriptorOffset()).slice());
             stream.copyToDevice(deviceIn.pointer(), hostIn.pointer(), layout.bufferBytes());
             // 0xFF bytes are NaN floats: a value the kernel does not write stays NaN.
             Cuda.check(cudart.cudaMemsetAsync(deviceOut.pointer(), 0xFF, outputBytes, stream.handle()), "cudaMemsetAsync");

@@ -1,6 +1,7 @@
-// Resizes a batch of uint8 RGB (HWC) images bilinearly and writes the model's float input:
-// channel order, (pixel * scale - mean) / std folded into one multiply and one add per channel,
-// NCHW or NHWC. Threads along x write consecutive floats of a channel plane, so stores coalesce.
+// Resizes a batch of uint8 RGB (HWC) images bilinearly, crops or pads them as ImageDesc says, and
+// writes the model's float input: channel order, (pixel * scale - mean) / std folded into one
+// multiply and one add per channel, NCHW or NHWC. Threads along x write consecutive floats of a
+// channel plane, so stores coalesce.
 // PreprocessReference.java is the same arithmetic in Java; compile with --fmad=false so that
 // both round identically.
 
@@ -10,14 +11,17 @@ __device__ __forceinline__ float pick(int which, float r, float g, float b, floa
     return which == 0 ? r : which == 1 ? g : which == 2 ? b : gray;
 }
 
+// ImageBatchLayout.java writes these; ImageGeometry.java says what the fields mean per mode.
 struct ImageDesc {
     long long offset;   // first byte of the image in the source buffer
     int height;
     int width;
-    int resized_width;  // < out_w when fit-height-pad leaves padding on the right
-    float scale_x;      // width / resized_width and height / out_h, divided once on the host:
-    float scale_y;      // IEEE division there and here gives the same float
-    int unused;
+    int resized_width;  // output pixels with left + x >= resized_width are padding (fit-height-pad)
+    float scale_x;      // width / resized_width and height / resized_height, divided once on the
+    float scale_y;      // host: IEEE division there and here gives the same float
+    int left;           // where the output window starts in the resized image: the centre crop's
+    int top;            // margins, 0 for the other modes
+    int unused;         // keeps the struct a multiple of 8 bytes, so every offset stays aligned
 };
 
 // Each thread makes four horizontally adjacent output pixels of one row: the row's source rows
@@ -39,7 +43,9 @@ extern "C" __global__ void resize_normalize(
     const long long plane = (long long) out_h * out_w;
     float* out = dst + (long long) n * out_channels * plane;
 
-    float sy = ((float) y + 0.5f) * d.scale_y - 0.5f;   // half-pixel centres
+    // Output (x, y) is resized pixel (left + x, top + y); the integer sums are exact in float, and
+    // with no crop the arithmetic is that of the modes without one.
+    float sy = ((float) (d.top + y) + 0.5f) * d.scale_y - 0.5f;   // half-pixel centres
     sy = fminf(fmaxf(sy, 0.f), (float) (d.height - 1));
     const int y0 = (int) sy;
     const int y1 = min(y0 + 1, d.height - 1);
@@ -53,7 +59,7 @@ extern "C" __global__ void resize_normalize(
         value[i][0] = 0.f;   // padding stays 0 after normalization, as in PaddleOCR
         value[i][1] = 0.f;
         value[i][2] = 0.f;
-        const int xi = x + i;
+        const int xi = d.left + x + i;
         if (xi < d.resized_width) {
             float sx = ((float) xi + 0.5f) * d.scale_x - 0.5f;
             sx = fminf(fmaxf(sx, 0.f), (float) (d.width - 1));

@@ -37,7 +37,7 @@ class NvJpegDecoderTest {
 
         for (Backend backend : List.of(Backend.HARDWARE, Backend.GPU_HYBRID)) {
             try (CudaStream stream = new CudaStream(); NvJpegDecoder decoder = NvJpegDecoder.open(0, backend)) {
-                DecodedImages decoded = decoder.decode(images, (h, w) -> new ImageGeometry(h, w, w), stream);
+                DecodedImages decoded = decoder.decode(images, ImageGeometry::unresized, stream);
                 try (PinnedMemory host = PinnedMemory.allocate(decoded.layout().totalBytes())) {
                     stream.copyToHost(host.pointer(), decoded.rgb().pointer(), decoded.layout().totalBytes());
                     stream.complete();
@@ -76,7 +76,7 @@ class NvJpegDecoderTest {
 
         for (Backend backend : List.of(Backend.HARDWARE, Backend.GPU_HYBRID)) {
             try (CudaStream stream = new CudaStream(); NvJpegDecoder decoder = NvJpegDecoder.open(0, backend)) {
-                DecodedImages decoded = decoder.decode(images, (h, w) -> new ImageGeometry(h, w, w), stream);
+                DecodedImages decoded = decoder.decode(images, ImageGeometry::unresized, stream);
                 assertThat(decoded.failures()).as("%s", decoder.backend()).containsKey(1);
                 assertThat(decoded.failures().get(1)).contains("no format ImageIO or nvJPEG reads");
                 try (PinnedMemory host = PinnedMemory.allocate(decoded.layout().totalBytes())) {
