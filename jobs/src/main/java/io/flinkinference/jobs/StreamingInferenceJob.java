@@ -5,6 +5,7 @@ import io.flinkinference.jobs.kafka.ImageRecordDeserializer;
 import io.flinkinference.jobs.kafka.KafkaAdmins;
 import io.flinkinference.jobs.kafka.ResultSerializer;
 import io.flinkinference.jobs.kafka.RouteUnreadable;
+import io.flinkinference.jobs.kafka.TopicLimits;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
@@ -99,10 +100,11 @@ public final class StreamingInferenceJob {
         }
     }
 
-    /** Adds the job's operators to {@code env}. */
+    /** Adds the job's operators to {@code env}, and a bounded restart strategy unless its configuration sets one ({@link BoundedRestarts}). */
     public static void build(StreamExecutionEnvironment env, Settings settings) {
         env.setParallelism(settings.parallelism());
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        BoundedRestarts.applyUnlessConfigured(env);
 
         KafkaSourceBuilder<InferenceRequest> source = KafkaSource.<InferenceRequest>builder()
                 .setBootstrapServers(settings.bootstrapServers())
@@ -130,14 +132,42 @@ public final class StreamingInferenceJob {
         out.results().sinkTo(sink(settings, new ResultSerializer(settings.outputTopic()), "results"))
                 .name("kafka " + settings.outputTopic()).uid("kafka-results");
         DataStream<InferenceFailure> failures = out.failures().union(readable.getSideOutput(RouteUnreadable.UNREADABLE));
-        failures.sinkTo(sink(settings, new DeadLetterSerializer(settings.deadLetterTopic()), "dead-letters"))
+        // A dead letter carries the failed record's bytes plus its metadata: sized for the largest input message, so
+        // that a record near the input topic's limit still fits, and cut to what the dead-letter topic takes.
+        int inputLimit = TopicLimits.describe(settings.bootstrapServers(), settings.kafka(), settings.inputTopic()).maxMessageBytes();
+        int deadLetterTopicLimit = TopicLimits.describe(settings.bootstrapServers(), settings.kafka(), settings.deadLetterTopic())
+                .maxMessageBytes();
+        int requestSize = Math.max(configuredRequestSize(settings.kafka()), (int) Math.min(Integer.MAX_VALUE,
+                (long) inputLimit + DEAD_LETTER_HEADROOM_BYTES));
+        Properties deadLetterProducer = new Properties();
+        deadLetterProducer.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(requestSize));
+        failures.sinkTo(sink(settings, new DeadLetterSerializer(settings.deadLetterTopic(), Math.min(requestSize, deadLetterTopicLimit)),
+                        "dead-letters", deadLetterProducer))
                 .name("kafka " + settings.deadLetterTopic()).uid("kafka-dead-letters");
+    }
+
+    /**
+     * Room for what a dead letter adds to the record it carries: its fields (about 1.3 KB with a
+     * typical error message, at most {@link DeadLetterSerializer#MAX_ERROR_MESSAGE_CHARS} characters
+     * of it), the schema header and the record batch's framing.
+     */
+    static final int DEAD_LETTER_HEADROOM_BYTES = 64 << 10;
+
+    private static int configuredRequestSize(Properties kafka) {
+        Object value = kafka.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return value == null ? 1 << 20 : Integer.parseInt(value.toString().trim()); // Kafka's default: 1 MB
     }
 
     private static <T> KafkaSink<T> sink(Settings settings,
             org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, String name) {
+        return sink(settings, serializer, name, new Properties());
+    }
+
+    private static <T> KafkaSink<T> sink(Settings settings,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, String name, Properties overrides) {
         Properties producer = new Properties();
         producer.putAll(settings.kafka());
+        producer.putAll(overrides);
         if (settings.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             // Below the broker's default transaction.max.timeout.ms (15 min), above any checkpoint interval we allow.
             producer.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000");

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -65,12 +66,13 @@ public final class Inference<IN, OUT> implements Serializable {
 
     /** A builder for {@link InferenceRequest}s and {@link InferenceResult}s, processed as the manifest says. */
     public static Builder<InferenceRequest, InferenceResult> builder() {
-        return new Builder<>(new ManifestTranslator());
+        return new Builder<>(settings -> new ManifestTranslator(settings.get(InferenceOptions.MAX_IMAGE_PIXELS)));
     }
 
     /** A builder for your own record types, with your own translator. */
     public static <IN, OUT> Builder<IN, OUT> builder(InferenceTranslator<IN, OUT> translator) {
-        return new Builder<>(translator);
+        Objects.requireNonNull(translator, "translator");
+        return new Builder<>(settings -> translator);
     }
 
     /** What this serves: the model with its version pinned, the store, the engine and its options. */
@@ -127,12 +129,13 @@ public final class Inference<IN, OUT> implements Serializable {
      * {@link #configure} for how a whole configuration is split between the function and the engine.
      */
     public static final class Builder<IN, OUT> {
-        private final InferenceTranslator<IN, OUT> translator;
+        /** The translator, from the settings as built (the manifest translator takes its image limit from them). */
+        private final Function<ReadableConfig, InferenceTranslator<IN, OUT>> translator;
         /** Every setting, the function's ({@code inference.*}) and the engine's: the one copy. */
         private final Configuration settings = new Configuration();
 
-        private Builder(InferenceTranslator<IN, OUT> translator) {
-            this.translator = Objects.requireNonNull(translator, "translator");
+        private Builder(Function<ReadableConfig, InferenceTranslator<IN, OUT>> translator) {
+            this.translator = translator;
         }
 
         /**
@@ -287,7 +290,7 @@ public final class Inference<IN, OUT> implements Serializable {
             built.set(InferenceOptions.MODEL, spec.model().toString());
             built.set(InferenceOptions.CAPACITY, records);
             built.set(InferenceOptions.UID, settings.getOptional(InferenceOptions.UID).orElse("inference-" + reference.name()));
-            return new Inference<>(translator, spec, built);
+            return new Inference<>(translator.apply(built), spec, built);
         }
     }
 }

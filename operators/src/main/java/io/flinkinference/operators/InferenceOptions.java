@@ -120,11 +120,20 @@ public final class InferenceOptions {
                     .defaultValue(Duration.ofSeconds(60))
                     .withDescription("A record without a result after this long becomes a failure record (stage TIMEOUT).");
 
+    public static final ConfigOption<Long> MAX_IMAGE_PIXELS =
+            ConfigOptions.key("inference.image.max-pixels")
+                    .longType()
+                    .defaultValue(50_000_000L)
+                    .withDescription("Most pixels (width x height) an encoded image may claim in its header. Larger "
+                            + "ones are refused before decoding, as DECODE failures: decoding allocates what the header "
+                            + "claims, and a few hundred bytes can claim gigabytes. The default, 50 megapixels, takes "
+                            + "photos of any common camera; CPU and GPU decoding apply the same limit.");
+
     /** The keys of every option above: the builder refuses other {@code inference.*} keys, which are typos. */
     static Set<String> keys() {
         Set<String> keys = new TreeSet<>();
         for (ConfigOption<?> option : List.of(MODEL, MODEL_STORE, ENGINE, UID, MAX_BATCH_SIZE, MAX_QUEUE_DELAY,
-                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, BATCHER_SCOPE, OUTPUT_MODE, CAPACITY, TIMEOUT)) {
+                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, BATCHER_SCOPE, OUTPUT_MODE, CAPACITY, TIMEOUT, MAX_IMAGE_PIXELS)) {
             keys.add(option.key());
         }
         return keys;

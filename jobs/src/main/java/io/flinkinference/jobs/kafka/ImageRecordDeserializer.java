@@ -53,18 +53,20 @@ public final class ImageRecordDeserializer implements KafkaRecordDeserialization
             source.put(KEY, key);
         }
         Header schemaHeader = record.headers().lastHeader(AvroMessages.SCHEMA_HEADER);
-        ImageRecord image;
+        InferenceRequest request;
         try {
-            image = messages.decode(record.value(), schemaHeader == null ? null : schemaHeader.value());
-        } catch (IOException e) {
-            source.put(UNREADABLE, e.getMessage());
+            request = toRequest(messages.decode(record.value(), schemaHeader == null ? null : schemaHeader.value()), source);
+        } catch (IOException | RuntimeException e) {
+            // Whatever the bytes or headers are, the message becomes a dead letter; an exception here would fail the
+            // task, and the restarted task would read the same message again.
+            source.put(UNREADABLE, e.getMessage() == null ? e.toString() : e.getMessage());
             source.put(UNREADABLE_CLASS, e.getClass().getName());
             out.collect(InferenceRequest.image(
                     key != null ? key : record.topic() + "-" + record.partition() + "@" + record.offset(),
                     record.value() == null ? new byte[0] : record.value(), record.timestamp()).withMetadata(source));
             return;
         }
-        out.collect(toRequest(image, source));
+        out.collect(request);
     }
 
     static InferenceRequest toRequest(ImageRecord image, Map<String, String> source) {

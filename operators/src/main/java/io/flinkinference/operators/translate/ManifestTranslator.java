@@ -7,6 +7,7 @@ import io.flinkinference.modelstore.manifest.Postprocessing;
 import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.InferenceFailure;
 import io.flinkinference.operators.InferenceFailure.Stage;
+import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.InferenceRequest;
 import io.flinkinference.operators.InferenceResult;
 import io.flinkinference.operators.batching.BatchInput;
@@ -36,6 +37,8 @@ import java.util.Map;
 public final class ManifestTranslator implements InferenceTranslator<InferenceRequest, InferenceResult> {
     private static final long serialVersionUID = 1L;
 
+    /** Larger images are refused from their header, before decoding (inference.image.max-pixels). */
+    private final long maxImagePixels;
     private transient Manifest manifest;
     private transient String engineName;
     private transient TensorSpec input;
@@ -46,6 +49,17 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
     private transient String postOutput;
     /** The engine decodes and preprocesses images itself: image requests pass their encoded bytes, uncopied. */
     private transient boolean encodedImages;
+
+    public ManifestTranslator() {
+        this(InferenceOptions.MAX_IMAGE_PIXELS.defaultValue());
+    }
+
+    public ManifestTranslator(long maxImagePixels) {
+        if (maxImagePixels < 1) {
+            throw new IllegalArgumentException(InferenceOptions.MAX_IMAGE_PIXELS.key() + " must be positive, not " + maxImagePixels);
+        }
+        this.maxImagePixels = maxImagePixels;
+    }
 
     @Override
     public void open(ModelVersion model, InferenceEngine engine) {
@@ -73,7 +87,8 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
         InferenceRequest.Encoding encoding = request.encoding() == null ? InferenceRequest.Encoding.IMAGE : request.encoding();
         if (encodedImages && encoding == InferenceRequest.Encoding.IMAGE) {
             byte[] payload = request.payload() == null ? new byte[0] : request.payload();
-            ImageDecoder.checkReadable(payload); // unreadable bytes fail here, on the task thread, never in a batch
+            // Unreadable bytes and oversized images fail here, on the task thread, never in a batch the engine decodes.
+            ImageDecoder.checkReadable(payload, maxImagePixels);
             return EncodedImageBatchifier.INSTANCE.input(payload);
         }
         Tensor tensor = switch (encoding) {
@@ -102,7 +117,7 @@ public final class ManifestTranslator implements InferenceTranslator<InferenceRe
             throw new BadInputException(Stage.PREPROCESS,
                     manifest.name() + " takes " + input.dtype() + " input; image preprocessing produces float32.");
         }
-        return preprocessor.batch(List.of(ImageDecoder.decode(request.payload())));
+        return preprocessor.batch(List.of(ImageDecoder.decode(request.payload(), maxImagePixels)));
     }
 
     private static Tensor tensor(InferenceRequest request) throws BadInputException {

@@ -56,6 +56,61 @@ class ImageDecoderTest {
                 .hasMessageContaining("corrupt or truncated");
     }
 
+    @Test
+    void aSmallJpegClaimingAHugeFrameIsRefusedFromItsHeader() throws Exception {
+        byte[] jpeg = claimingSize(encode("jpg"), 26_700, 26_700);
+
+        // Decoding would allocate the claimed 26700x26700 raster (2.1 GB) before finding the data short.
+        assertThatThrownBy(() -> ImageDecoder.decode(jpeg)).isInstanceOfSatisfying(BadInputException.class, e -> {
+            assertThat(e.stage()).isEqualTo(Stage.DECODE);
+            assertThat(e.getMessage()).contains("26700x26700").contains("712.9 megapixels")
+                    .contains("limit of 50.0 megapixels").contains("inference.image.max-pixels");
+        });
+        assertThatThrownBy(() -> ImageDecoder.checkReadable(jpeg)).as("the check before GPU decoding")
+                .isInstanceOf(BadInputException.class).hasMessageContaining("26700x26700");
+    }
+
+    @Test
+    void aPngDecompressionBombIsRefusedBeforeDecoding() throws Exception {
+        // 64 megapixels of one colour: a few kilobytes encoded, a raster of the whole size decoded.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(8_000, 8_000, BufferedImage.TYPE_BYTE_BINARY), "png", out);
+        byte[] png = out.toByteArray();
+        assertThat(png.length).isLessThan(100_000);
+
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThatThrownBy(() -> ImageDecoder.decode(png)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("8000x8000").hasMessageContaining("64.0 megapixels");
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("allocated refusing it").isLessThan(4L << 20);
+        assertThatThrownBy(() -> ImageDecoder.checkReadable(png)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("8000x8000");
+    }
+
+    @Test
+    void theLimitIsASetting() throws Exception {
+        byte[] png = encode("png");
+        assertThat(ImageDecoder.decode(png, 160 * 120).getWidth()).isEqualTo(160);
+        assertThatThrownBy(() -> ImageDecoder.decode(png, 160 * 120 - 1)).hasMessageContaining("160x120");
+        assertThatThrownBy(() -> ImageDecoder.checkReadable(encode("jpg"), 1000)).hasMessageContaining("160x120");
+    }
+
+    /** The JPEG with its frame header's height and width rewritten; the scan data stays as small as it was. */
+    private static byte[] claimingSize(byte[] jpeg, int width, int height) {
+        byte[] patched = jpeg.clone();
+        for (int at = 2; at + 9 < patched.length; at++) {
+            if ((patched[at] & 0xff) == 0xFF && (patched[at + 1] & 0xff) == 0xC0) {
+                patched[at + 5] = (byte) (height >> 8);
+                patched[at + 6] = (byte) height;
+                patched[at + 7] = (byte) (width >> 8);
+                patched[at + 8] = (byte) width;
+                return patched;
+            }
+        }
+        throw new AssertionError("no SOF0 frame header");
+    }
+
     private static byte[] encode(String format) throws IOException {
         BufferedImage image = new BufferedImage(160, 120, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
