@@ -91,7 +91,8 @@ public final class StreamingInferenceJob {
         }
         URI store = settings.inference().getOptional(InferenceOptions.MODEL_STORE).map(URI::create)
                 .orElseGet(ModelStore::defaultRoot);
-        ModelStore.open(store).resolve(ModelRef.parse(model));
+        // Hashes every file: a model changed after publishing is refused here, not by every subtask in turn.
+        ModelStore.open(store).resolve(ModelRef.parse(model)).verifyOrThrow();
 
         try (Admin client = KafkaAdmins.open(settings.bootstrapServers(), settings.kafka())) {
             KafkaAdmins.requireBrokers(client, settings.bootstrapServers(), "");

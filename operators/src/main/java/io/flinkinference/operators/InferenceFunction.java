@@ -1,6 +1,7 @@
 package io.flinkinference.operators;
 
 import io.flinkinference.modelstore.ModelStore;
+import io.flinkinference.modelstore.ModelStoreException;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.operators.batching.BatchClock;
 import io.flinkinference.operators.batching.BatchInput;
@@ -90,7 +91,14 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
         int device = deviceClaim.device();
         EngineKey key = new EngineKey(spec.engine(), version.storeRoot(), version.manifest().name(),
                 version.manifest().version(), spec.engineOptions(), device);
-        lease = SharedEngines.instance().acquire(key, () -> provider.open(version, spec.engineConfiguration(), device));
+        try {
+            lease = SharedEngines.instance().acquire(key, () -> provider.open(version, spec.engineConfiguration(), device));
+        } catch (ModelStoreException.ChecksumMismatchException | ModelStoreException.MissingArtifactException e) {
+            deviceClaim.close();
+            deviceClaim = null;
+            throw new UnusableModelException(version.ref() + " cannot be served: " + e.getMessage()
+                    + " Restarting would not help; the job stops. Publish the model again, or serve another version.", e);
+        }
         try {
             translator.open(version, lease.value());
             // Model and version as metric variables: reporters with labels (Prometheus) export them as labels.
