@@ -5,6 +5,7 @@ import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.ImageRecord;
 import io.flinkinference.avro.InferenceResult;
 import io.flinkinference.jobs.kafka.AvroMessages;
+import io.flinkinference.jobs.hostile.HostileInputs;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.OutputReader;
 import io.flinkinference.operators.InferenceOptions;
@@ -12,9 +13,6 @@ import io.flinkinference.samples.EmbeddedKafka;
 import io.flinkinference.samples.TextLineImages;
 import io.flinkinference.testing.TestClusters;
 import io.flinkinference.testing.TestModels;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -27,11 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,11 +80,11 @@ class PoisonRecordsTest {
         AvroMessages<ImageRecord> images = new AvroMessages<>(ImageRecord.getClassSchema());
         try (ImageProducer producer = new ImageProducer(kafka.bootstrapServers(), "poison-images", new Properties())) {
             producer.send(ImageProducer.image("good", new TextLineImages(3).sample(false).png(), ImageEncoding.PNG, Map.of()));
-            producer.send(ImageProducer.image("claims-26700x26700", claimingSize(jpeg(), 26_700, 26_700), ImageEncoding.JPEG, Map.of()));
-            producer.send(ImageProducer.image("png-bomb", blankPng(7_000, 7_000), ImageEncoding.PNG, Map.of()));
+            producer.send(ImageProducer.image("claims-26700x26700", HostileInputs.claimingSize(HostileInputs.jpeg(), 26_700, 26_700), ImageEncoding.JPEG, Map.of()));
+            producer.send(ImageProducer.image("png-bomb", HostileInputs.blankPng(7_000, 7_000), ImageEncoding.PNG, Map.of()));
             producer.send(ImageProducer.image("two-megabytes", twoMegabytes, ImageEncoding.PNG, Map.of()));
             producer.send(ImageProducer.image("near-one-megabyte", nearOneMegabyte, ImageEncoding.PNG, Map.of()));
-            producer.sendRaw("claims-a-2gb-id", claimsA2GbId());
+            producer.sendRaw("claims-a-2gb-id", HostileInputs.claimsA2GbId());
             producer.flush();
         }
 
@@ -161,43 +154,5 @@ class PoisonRecordsTest {
         assertThat(env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS)).isEqualTo(10);
         assertThat(env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
                 .isEqualTo(Duration.ofMinutes(1));
-    }
-
-    /** An ImageRecord message of 65 bytes whose id claims 2,147,483,000 bytes. */
-    private static byte[] claimsA2GbId() throws Exception {
-        ByteArrayOutputStream length = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(length, null);
-        encoder.writeLong(2_147_483_000L);
-        encoder.flush();
-        ByteBuffer value = ByteBuffer.allocate(65).order(ByteOrder.LITTLE_ENDIAN);
-        value.put((byte) 0xC3).put((byte) 0x01).putLong(SchemaNormalization.parsingFingerprint64(ImageRecord.getClassSchema()));
-        value.put(length.toByteArray());
-        return value.array();
-    }
-
-    private static byte[] jpeg() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "jpg", out);
-        return out.toByteArray();
-    }
-
-    private static byte[] blankPng(int width, int height) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY), "png", out);
-        return out.toByteArray();
-    }
-
-    private static byte[] claimingSize(byte[] jpeg, int width, int height) {
-        byte[] patched = jpeg.clone();
-        for (int at = 2; at + 9 < patched.length; at++) {
-            if ((patched[at] & 0xff) == 0xFF && (patched[at + 1] & 0xff) == 0xC0) {
-                patched[at + 5] = (byte) (height >> 8);
-                patched[at + 6] = (byte) height;
-                patched[at + 7] = (byte) (width >> 8);
-                patched[at + 8] = (byte) width;
-                return patched;
-            }
-        }
-        throw new AssertionError("no SOF0 frame header");
     }
 }
