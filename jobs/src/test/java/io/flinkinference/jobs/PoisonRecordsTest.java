@@ -80,7 +80,7 @@ class PoisonRecordsTest {
         AvroMessages<ImageRecord> images = new AvroMessages<>(ImageRecord.getClassSchema());
         try (ImageProducer producer = new ImageProducer(kafka.bootstrapServers(), "poison-images", new Properties())) {
             producer.send(ImageProducer.image("good", new TextLineImages(3).sample(false).png(), ImageEncoding.PNG, Map.of()));
-            producer.send(ImageProducer.image("claims-26700x26700", HostileInputs.claimingSize(HostileInputs.jpeg(), 26_700, 26_700), ImageEncoding.JPEG, Map.of()));
+            producer.send(ImageProducer.image("claims-26700x26700", io.flinkinference.samples.ImageFiles.claimingSize(HostileInputs.jpeg(), 26_700, 26_700), ImageEncoding.JPEG, Map.of()));
             producer.send(ImageProducer.image("png-bomb", HostileInputs.blankPng(7_000, 7_000), ImageEncoding.PNG, Map.of()));
             producer.send(ImageProducer.image("two-megabytes", twoMegabytes, ImageEncoding.PNG, Map.of()));
             producer.send(ImageProducer.image("near-one-megabyte", nearOneMegabyte, ImageEncoding.PNG, Map.of()));

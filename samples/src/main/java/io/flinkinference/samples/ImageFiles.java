@@ -10,7 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Encodes rendered pictures as the files users send: JPEG (baseline or progressive) and PNG. */
+/** Encodes rendered pictures as the files users send: JPEG (baseline or progressive) and PNG, and hostile variants of them. */
 public final class ImageFiles {
     /** ImageIO's own default JPEG quality. */
     public static final float DEFAULT_QUALITY = 0.75f;
@@ -49,5 +49,24 @@ public final class ImageFiles {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The baseline JPEG with its frame header (SOF0) claiming {@code width} x {@code height}: a
+     * file of a few hundred bytes that says it is any size, the kind of input a decoder must refuse
+     * from its header before allocating for it.
+     */
+    public static byte[] claimingSize(byte[] jpeg, int width, int height) {
+        byte[] patched = jpeg.clone();
+        for (int at = 2; at + 9 < patched.length; at++) {
+            if ((patched[at] & 0xff) == 0xFF && (patched[at + 1] & 0xff) == 0xC0) {
+                patched[at + 5] = (byte) (height >> 8);
+                patched[at + 6] = (byte) height;
+                patched[at + 7] = (byte) (width >> 8);
+                patched[at + 8] = (byte) width;
+                return patched;
+            }
+        }
+        throw new IllegalArgumentException("Not a baseline JPEG: no SOF0 frame header");
     }
 }

@@ -4,6 +4,7 @@ import io.flinkinference.avro.DeadLetter;
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.ImageRecord;
 import io.flinkinference.jobs.kafka.AvroMessages;
+import io.flinkinference.samples.ImageFiles;
 import io.flinkinference.samples.TextLineImages;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -63,9 +64,9 @@ public final class HostileInputs {
         cases.add(new Case("claims-2gb-string", "65 bytes whose id claims 2,147,483,000 bytes", claimsA2GbId(),
                 IMAGES.schemaHeader(), "DESERIALIZE"));
         cases.add(imageCase("jpeg-claims-26700x26700", "a JPEG of a few hundred bytes whose header claims 26700x26700",
-                claimingSize(jpeg(), 26_700, 26_700), ImageEncoding.JPEG, "DECODE"));
+                ImageFiles.claimingSize(jpeg(), 26_700, 26_700), ImageEncoding.JPEG, "DECODE"));
         cases.add(imageCase("jpeg-claims-20000x20000", "a JPEG whose header claims 20000x20000",
-                claimingSize(jpeg(), 20_000, 20_000), ImageEncoding.JPEG, "DECODE"));
+                ImageFiles.claimingSize(jpeg(), 20_000, 20_000), ImageEncoding.JPEG, "DECODE"));
         cases.add(imageCase("png-bomb-8000x8000", "a PNG of 8000x8000 blank pixels (a decompression bomb)",
                 blankPng(8_000, 8_000), ImageEncoding.PNG, "DECODE"));
         byte[] photo = jpeg();
@@ -112,21 +113,6 @@ public final class HostileInputs {
         return write(new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY), "png");
     }
 
-    /** The JPEG with its baseline frame header (SOF0) claiming another size: a few hundred bytes claiming any size. */
-    public static byte[] claimingSize(byte[] jpeg, int width, int height) {
-        byte[] patched = jpeg.clone();
-        for (int at = 2; at + 9 < patched.length; at++) {
-            if ((patched[at] & 0xff) == 0xFF && (patched[at + 1] & 0xff) == 0xC0) {
-                patched[at + 5] = (byte) (height >> 8);
-                patched[at + 6] = (byte) height;
-                patched[at + 7] = (byte) (width >> 8);
-                patched[at + 8] = (byte) width;
-                return patched;
-            }
-        }
-        throw new IllegalArgumentException("no SOF0 frame header");
-    }
-
     private static byte[] write(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -158,7 +144,8 @@ public final class HostileInputs {
         }
     }
 
-    private static Schema optionalId() {
+    /** ImageRecord with its id made optional: a schema that lets a writer send a null id. */
+    public static Schema optionalId() {
         Schema schema = ImageRecord.getClassSchema();
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field field : schema.getFields()) {

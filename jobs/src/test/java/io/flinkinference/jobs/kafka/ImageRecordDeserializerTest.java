@@ -1,5 +1,7 @@
 package io.flinkinference.jobs.kafka;
 
+import io.flinkinference.jobs.hostile.HostileInputs;
+
 import io.flinkinference.avro.DeadLetter;
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.ImageRecord;
@@ -39,7 +41,7 @@ class ImageRecordDeserializerTest {
 
     @Test
     void aSchemaHeaderThatDoesNotParseIsAReason() {
-        byte[] value = unknownSchemaMessage(optionalId(), "x");
+        byte[] value = unknownSchemaMessage(HostileInputs.optionalId(), "x");
 
         InferenceRequest request = deserialize(value, "{not a schema".getBytes(StandardCharsets.UTF_8));
 
@@ -60,7 +62,7 @@ class ImageRecordDeserializerTest {
 
     @Test
     void aNullIdIsAReason() {
-        Schema optional = optionalId();
+        Schema optional = HostileInputs.optionalId();
         InferenceRequest request = deserialize(unknownSchemaMessage(optional, null), header(optional));
 
         assertThat(reason(request)).contains("Corrupt io.flinkinference.avro.ImageRecord message").containsIgnoringCase("null");
@@ -79,18 +81,18 @@ class ImageRecordDeserializerTest {
 
     @Test
     void aSchemaHeaderOtherThanTheMessagesSchemaIsAReason() {
-        InferenceRequest request = deserialize(unknownSchemaMessage(optionalId(), "x"), images.schemaHeader());
+        InferenceRequest request = deserialize(unknownSchemaMessage(HostileInputs.optionalId(), "x"), images.schemaHeader());
 
         assertThat(reason(request)).contains("not the schema the message was written with");
     }
 
     @Test
     void anUnknownSchemaWithoutHeaderNamesTheFingerprintsNotTheReadersSchemaAsTheWriters() {
-        InferenceRequest request = deserialize(unknownSchemaMessage(optionalId(), "x"), null);
+        InferenceRequest request = deserialize(unknownSchemaMessage(HostileInputs.optionalId(), "x"), null);
 
         assertThat(reason(request))
                 .contains("written with a schema this reader does not know")
-                .contains(String.format("%016x", SchemaNormalization.parsingFingerprint64(optionalId())))
+                .contains(String.format("%016x", SchemaNormalization.parsingFingerprint64(HostileInputs.optionalId())))
                 .doesNotContain("written with a io.flinkinference.avro.ImageRecord schema");
     }
 
@@ -174,18 +176,6 @@ class ImageRecordDeserializerTest {
         record.put("data", ByteBuffer.wrap(new byte[] {1}));
         record.put("headers", Map.of());
         return record;
-    }
-
-    private static Schema optionalId() {
-        Schema schema = ImageRecord.getClassSchema();
-        List<Schema.Field> fields = new ArrayList<>();
-        for (Schema.Field field : schema.getFields()) {
-            fields.add(field.name().equals("id")
-                    ? new Schema.Field("id", Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
-                            null, Schema.Field.NULL_DEFAULT_VALUE)
-                    : new Schema.Field(field, field.schema()));
-        }
-        return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
 
     private static Schema withoutField(Schema schema, String name) {

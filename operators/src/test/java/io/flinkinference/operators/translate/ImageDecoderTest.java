@@ -1,5 +1,7 @@
 package io.flinkinference.operators.translate;
 
+import io.flinkinference.samples.ImageFiles;
+
 import io.flinkinference.operators.InferenceFailure.Stage;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +60,7 @@ class ImageDecoderTest {
 
     @Test
     void aSmallJpegClaimingAHugeFrameIsRefusedFromItsHeader() throws Exception {
-        byte[] jpeg = claimingSize(encode("jpg"), 26_700, 26_700);
+        byte[] jpeg = ImageFiles.claimingSize(encode("jpg"), 26_700, 26_700);
 
         // Decoding would allocate the claimed 26700x26700 raster (2.1 GB) before finding the data short.
         assertThatThrownBy(() -> ImageDecoder.decode(jpeg)).isInstanceOfSatisfying(BadInputException.class, e -> {
@@ -94,21 +96,6 @@ class ImageDecoderTest {
         assertThat(ImageDecoder.decode(png, 160 * 120).getWidth()).isEqualTo(160);
         assertThatThrownBy(() -> ImageDecoder.decode(png, 160 * 120 - 1)).hasMessageContaining("160x120");
         assertThatThrownBy(() -> ImageDecoder.checkReadable(encode("jpg"), 1000)).hasMessageContaining("160x120");
-    }
-
-    /** The JPEG with its frame header's height and width rewritten; the scan data stays as small as it was. */
-    private static byte[] claimingSize(byte[] jpeg, int width, int height) {
-        byte[] patched = jpeg.clone();
-        for (int at = 2; at + 9 < patched.length; at++) {
-            if ((patched[at] & 0xff) == 0xFF && (patched[at + 1] & 0xff) == 0xC0) {
-                patched[at + 5] = (byte) (height >> 8);
-                patched[at + 6] = (byte) height;
-                patched[at + 7] = (byte) (width >> 8);
-                patched[at + 8] = (byte) width;
-                return patched;
-            }
-        }
-        throw new AssertionError("no SOF0 frame header");
     }
 
     private static byte[] encode(String format) throws IOException {
