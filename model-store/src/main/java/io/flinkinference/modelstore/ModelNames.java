@@ -14,6 +14,11 @@ public final class ModelNames {
 
     private ModelNames() {}
 
+    /** Whether {@code name} is a name the store could have published a model under. */
+    public static boolean isModelName(String name) {
+        return name != null && !name.contains("..") && SAFE.matcher(name).matches();
+    }
+
     /** Returns the name if it is a safe model name, else throws naming what is wrong. */
     public static String checkModelName(String name) {
         return check(name, "model name");

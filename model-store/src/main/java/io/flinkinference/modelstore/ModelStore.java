@@ -113,7 +113,8 @@ public final class ModelStore {
         List<String> names = new ArrayList<>();
         for (FileStatus status : list(rootPath)) {
             String name = status.getPath().getName();
-            if (status.isDir() && !name.startsWith(".") && !versions(name).isEmpty()) {
+            // A folder the store cannot have written (someone's "Bad Name/") is not a model, and must not hide the others.
+            if (status.isDir() && ModelNames.isModelName(name) && !versions(name).isEmpty()) {
                 names.add(name);
             }
         }

@@ -51,6 +51,15 @@ class ModelStoreTest {
     }
 
     @Test
+    void foldersThatAreNoModelNameDoNotHideTheModels() throws Exception {
+        store.publish(draft("classifier"), files("weights-1", "a\nb\n"));
+        java.nio.file.Files.createDirectories(root.resolve("Bad Name").resolve("1"));
+        java.nio.file.Files.createDirectories(root.resolve("..x"));
+
+        assertThat(store.models()).containsExactly("classifier");
+    }
+
+    @Test
     void publishesResolvesAndFindsLatest() throws IOException {
         ModelVersion first = store.publish(draft("classifier"), files("weights-1", "a\nb\n"));
         ModelVersion second = store.publish(draft("classifier"), files("weights-2", "a\nb\n"));
