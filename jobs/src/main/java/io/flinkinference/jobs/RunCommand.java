@@ -123,7 +123,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
             description = "Without --jobmanager: serve the job's metrics for Prometheus on this port (Flink's Prometheus "
-                    + "reporter; the inference metrics carry model and model_version labels); 0 for none (default ${DEFAULT-VALUE}).")
+                    + "reporter, which listens on every interface; the inference metrics carry model and model_version labels); 0 for "
+                    + "none (default ${DEFAULT-VALUE}).")
     int metricsPort;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with inference.*, engine and kafka.* keys, "
