@@ -235,50 +235,8 @@ public final class RunCommand implements Callable<Integer> {
             out.println("Prometheus metrics: http://localhost:" + metricsPort + "/metrics (inference metrics labelled with "
                     + "model and model_version)");
         }
-        out.println(restorePoint.map(point -> "Resumed from " + point + ".")
-                .orElse("No earlier state in " + state.folder() + ": started from the group's committed offsets."));
-        // A local MiniCluster dies with this process: on Ctrl-C, stop the job with a savepoint that the next run resumes from.
-        Thread stopOnExit = new Thread(() -> stopWithSavepoint(state, out), "stop-job-on-exit");
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
-        out.println(bounded ? "Running until the input read at start is done ..." : "Running; stop with Ctrl-C.");
-        out.flush();
-        try {
-            submitted.getJobExecutionResult().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            restorePoint.ifPresent(point -> spec.commandLine().getErr().println("The job had resumed from " + point
-                    + "; if it cannot run on that state (another model's state, or the job changed), pass another "
-                    + "--state-dir or delete " + state.folder() + " to start from the group's committed offsets."));
-            throw e;
-        } finally {
-            removeHook(stopOnExit);
-        }
-        out.println("Job finished.");
+        new LocalRunLifecycle(submitted, state, restorePoint, out, spec.commandLine().getErr()).awaitEnd(bounded);
         return 0;
-    }
-
-    /**
-     * Stops the job with a savepoint in the state folder (its exactly-once transactions commit with
-     * it), or cancels it when that fails; its retained checkpoints then remain to resume from.
-     */
-    private void stopWithSavepoint(LocalJobState state, java.io.PrintWriter out) {
-        try {
-            String savepoint = submitted.stopWithSavepoint(false, state.savepoints().toUri().toString(),
-                    org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(60, java.util.concurrent.TimeUnit.SECONDS);
-            out.println("Stopped with a savepoint at " + savepoint + "; the next run resumes from it.");
-        } catch (Exception e) {
-            out.println("Could not stop with a savepoint (" + e.getMessage() + "); cancelling. The next run resumes from "
-                    + "the last checkpoint in " + state.folder() + ".");
-            submitted.cancel().join();
-        }
-        out.flush();
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // The JVM is already shutting down and the hook is running: nothing to remove.
-        }
     }
 
     StreamingInferenceJob.Settings settings() throws IOException {
