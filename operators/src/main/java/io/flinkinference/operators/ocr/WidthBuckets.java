@@ -10,7 +10,7 @@ import java.util.List;
  * ({@link #bucketFor}), the smallest bucket width not below it; crops of one bucket share a batch
  * (the bucket width is the batch key). Buckets grow geometrically, each about {@code growth} times
  * the one before and rounded up to a multiple of {@code step}, the last one exactly
- * {@code maxWidth}: a few dozen buckets cover 16 to 1280 pixels, and since no bucket is more than
+ * {@code maxWidth}: with the defaults, 19 buckets cover 16 to 1280 pixels, and since no bucket is more than
  * twice the one before it, no crop is padded to more than twice its own width (padding is wasted
  * compute, and in CTC it is a run of blanks the model has to learn to ignore).
  */

@@ -19,7 +19,7 @@ class WidthBucketsTest {
 
         assertThat(widths[0]).isEqualTo(16);
         assertThat(widths[widths.length - 1]).isEqualTo(1280);
-        assertThat(widths.length).isLessThanOrEqualTo(25);
+        assertThat(widths.length).isLessThanOrEqualTo(20);
         assertThat(Arrays.stream(widths).allMatch(w -> w % 8 == 0)).isTrue();
         for (int i = 1; i < widths.length; i++) {
             assertThat(widths[i]).isGreaterThan(widths[i - 1]).isLessThanOrEqualTo(2 * widths[i - 1]);
