@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         footer = {"", "Examples:", "  flink-inference consume -b localhost:9092",
             "  flink-inference consume -b localhost:9092 --dead-letters-only --follow",
-            "  flink-inference consume -b localhost:9092 --json --max-messages 100 | jq .labels[0].label"})
+            "  flink-inference consume -b localhost:9092 --json --max-messages 100 \\",
+            "      | jq .labels[0].label"})
 final class ConsumeCommand implements Callable<Integer> {
     /** How many skipped records are named one by one on stderr; the rest are only counted. */
     static final int UNREADABLE_NAMED = 10;

@@ -42,6 +42,23 @@ class FlinkInferenceCliTest {
                 .satisfies(line -> assertThat(line).doesNotEndWith(":"));
     }
 
+    /** Help is 80 columns wide: an example (an indented footer line) longer than that wraps in the middle of a command. */
+    @Test
+    void everyExampleLineFitsTheHelpsWidth() {
+        java.util.List<String> tooLong = new java.util.ArrayList<>();
+        java.util.ArrayDeque<picocli.CommandLine> commands = new java.util.ArrayDeque<>(java.util.List.of(FlinkInferenceCli.commandLine()));
+        while (!commands.isEmpty()) {
+            picocli.CommandLine command = commands.pop();
+            commands.addAll(command.getSubcommands().values());
+            for (String line : command.getCommandSpec().usageMessage().footer()) {
+                if (line.startsWith("  ") && line.length() >= command.getUsageHelpWidth()) {
+                    tooLong.add(command.getCommandName() + ": " + line);
+                }
+            }
+        }
+        assertThat(tooLong).isEmpty();
+    }
+
     @Test
     void anUnknownCommandIsAUsageError() {
         assertThat(run("serve")).isEqualTo(2);

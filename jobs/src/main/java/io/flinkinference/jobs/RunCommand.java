@@ -59,9 +59,11 @@ import java.util.concurrent.Callable;
             "",
             "Examples:",
             "  flink-inference run -b localhost:9092 --model ppocr-cls",
-            "  flink-inference run -b broker:9093 --model ppocr-cls:3 --delivery-guarantee exactly-once \\",
-            "      --kafka-property security.protocol=SASL_SSL --jobmanager flink-jm:8081",
-            "  flink run jobs/target/flink-inference-job.jar -b broker:9092 --model ppocr-cls   # on a Flink cluster"
+            "  flink-inference run -b broker:9093 --model ppocr-cls:3 \\",
+            "      --delivery-guarantee exactly-once --jobmanager flink-jm:8081 \\",
+            "      --kafka-property security.protocol=SASL_SSL",
+            "  # with Flink's own client, on a Flink cluster:",
+            "  flink run jobs/target/flink-inference-job.jar -b kafka:9092 --model ppocr-cls"
         })
 public final class RunCommand implements Callable<Integer> {
     @Mixin

@@ -19,13 +19,13 @@ import picocli.CommandLine.Command;
         footer = {
             "",
             "Examples:",
-            "  flink-inference models fetch                      # PaddleOCR models into the default store",
+            "  flink-inference models fetch           # the PaddleOCR models, to the store",
             "  flink-inference models list",
-            "  flink-inference models show ppocr-cls             # latest version",
+            "  flink-inference models show ppocr-cls  # its latest version",
             "  flink-inference models verify ppocr-cls:1",
             "  flink-inference models delete ppocr-cls:1",
-            "  flink-inference models import mobilenetv2.onnx --name mobilenet --size 224x224 \\",
-            "      --resize short-side-center-crop --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 \\",
-            "      --labels imagenet.txt"
+            "  flink-inference models import mobilenetv2.onnx --name mobilenet \\",
+            "      --size 224x224 --resize short-side-center-crop \\",
+            "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 --labels imagenet.txt"
         })
 public final class ModelsCommand {}

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code setup fp16}: publish the weights-in-FP16 variant of a model, if it agrees with its parent. */
-@Command(footer = {"", "Examples:", "  flink-inference setup fp16 ppocr-cls", "  flink-inference setup fp16 mobilenet:1 --samples validation-images/ --min-agreement 0.995"},
+@Command(footer = {"", "Examples:", "  flink-inference setup fp16 ppocr-cls", "  flink-inference setup fp16 mobilenet:1 --samples validation-images/ \\",
+            "      --min-agreement 0.995"},
         name = "fp16", mixinStandardHelpOptions = true,
         description = {"Store a model's float32 weights as float16 (cast back to float32 where used), validate the "
                 + "result against the parent on sample images, and publish it as a new model with lineage.",

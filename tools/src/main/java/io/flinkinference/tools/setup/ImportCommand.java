@@ -43,9 +43,10 @@ import java.util.concurrent.Callable;
         footer = {
             "",
             "Example (torchvision MobileNetV2 exported with torch.onnx.export, with its evaluation transform):",
-            "  flink-inference models import mobilenetv2.onnx --name mobilenet --size 224x224 \\",
-            "      --resize short-side-center-crop --channels RGB --scale 1/255 \\",
-            "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 --labels imagenet.txt --top-k 5"
+            "  flink-inference models import mobilenetv2.onnx --name mobilenet \\",
+            "      --size 224x224 --resize short-side-center-crop --channels RGB \\",
+            "      --scale 1/255 --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 \\",
+            "      --labels imagenet.txt --top-k 5"
         })
 public final class ImportCommand implements Callable<Integer> {
     @Mixin

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code setup int8}: static INT8 quantization as QDQ ONNX, calibrated, validated, published. */
-@Command(footer = {"", "Examples:", "  flink-inference setup int8 ppocr-cls", "  flink-inference setup int8 mobilenet --calibration-samples calib/ --samples holdout/ --calibration MINMAX", "  flink-inference setup int8 ppocr-cls --keep-float conv2d_56.tmp_0 --max-float-nodes 0"},
+@Command(footer = {"", "Examples:", "  flink-inference setup int8 ppocr-cls", "  flink-inference setup int8 mobilenet --calibration-samples calib/ \\",
+            "      --samples holdout/ --calibration MINMAX", "  flink-inference setup int8 ppocr-cls --keep-float conv2d_56.tmp_0 \\",
+            "      --max-float-nodes 0"},
         name = "int8", mixinStandardHelpOptions = true,
         description = {"Quantize Conv, MatMul and Gemm to INT8 as explicit QuantizeLinear/DequantizeLinear ONNX (per-channel "
                 + "weights, per-tensor activations, symmetric), calibrated on ONNX Runtime over sample images, validated "

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code setup prune}: the 2:4-sparse variant for TensorRT's sparse tensor cores. */
-@Command(footer = {"", "Examples:", "  flink-inference setup prune ppocr-cls", "  flink-inference setup prune ppocr-cls --min-agreement 0   # publish whatever it reaches"},
+@Command(footer = {"", "Examples:", "  flink-inference setup prune ppocr-cls", "  flink-inference setup prune ppocr-cls --min-agreement 0  # publish any result"},
         name = "prune", mixinStandardHelpOptions = true,
         description = {"Prune Conv, MatMul and Gemm weights to 2:4 structured sparsity (in every four consecutive "
                 + "input-channel weights, the two of smallest magnitude become zero), report every layer, validate "

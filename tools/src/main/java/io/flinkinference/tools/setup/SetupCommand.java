@@ -12,5 +12,6 @@ import picocli.CommandLine.Command;
         subcommands = {InspectCommand.class, ImportCommand.class, Fp16Command.class, Int8Command.class, PruneCommand.class, TensorRtCommand.class},
         footer = {"", "Examples:", "  flink-inference setup inspect ppocr-cls",
             "  flink-inference setup fp16 ppocr-cls --rendered-lines 200",
-            "  flink-inference setup fp16 mobilenet:1 --samples validation-images/ --min-agreement 0.995"})
+            "  flink-inference setup fp16 mobilenet:1 --samples validation-images/ \\",
+            "      --min-agreement 0.995"})
 public final class SetupCommand {}

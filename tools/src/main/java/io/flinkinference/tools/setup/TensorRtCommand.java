@@ -26,7 +26,8 @@ import java.util.function.Consumer;
 @Command(name = "tensorrt", mixinStandardHelpOptions = true,
         footer = {"", "Examples:", "  flink-inference setup tensorrt ppocr-cls --max-batch 64",
             "  flink-inference setup tensorrt ppocr-cls --fp16",
-            "  flink-inference setup tensorrt resnet50-int8-tensorrt --fp16 --samples photos/ --max-batch 256",
+            "  flink-inference setup tensorrt resnet50-int8-tensorrt --fp16 \\",
+            "      --samples photos/ --max-batch 256",
             "  flink-inference setup tensorrt ppocr-cls-sparse24 --device 1"},
         description = {"Build a TensorRT plan from an ONNX model in the store for the GPU of this machine: precisions "
                 + "from the ONNX file (FP32, or INT8 for a QDQ model from setup int8 --target tensorrt), or with --fp16 "
