@@ -14,7 +14,7 @@ import java.time.Duration;
  * after 10 restarts that each ran less than 10 minutes; a job that has run 10 minutes since its
  * last restart starts counting afresh, so occasional broker hiccups never end it.
  */
-final class BoundedRestarts {
+public final class BoundedRestarts {
     static final int ATTEMPTS = 10;
     static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
@@ -23,7 +23,7 @@ final class BoundedRestarts {
     private BoundedRestarts() {}
 
     /** Sets the strategy above on {@code env}, unless its configuration sets {@code restart-strategy.type}. */
-    static void applyUnlessConfigured(StreamExecutionEnvironment env) {
+    public static void applyUnlessConfigured(StreamExecutionEnvironment env) {
         if (env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isPresent()) {
             return;
         }

@@ -107,6 +107,20 @@ public final class StreamingInferenceJob {
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
         BoundedRestarts.applyUnlessConfigured(env);
 
+        SingleOutputStreamOperator<InferenceRequest> readable = readImages(env, settings);
+
+        InferenceStreams<InferenceResult> out = Inference.builder().configure(settings.inference()).build().apply(readable);
+
+        out.results().sinkTo(sink(settings, new ResultSerializer(settings.outputTopic()), "results"))
+                .name("kafka " + settings.outputTopic()).uid("kafka-results");
+        sinkDeadLetters(out.failures().union(readable.getSideOutput(RouteUnreadable.UNREADABLE)), settings);
+    }
+
+    /**
+     * The input topic's images as requests, unreadable messages routed to the side output
+     * {@link RouteUnreadable#UNREADABLE}: the source of every job that reads {@code ImageRecord}s.
+     */
+    public static SingleOutputStreamOperator<InferenceRequest> readImages(StreamExecutionEnvironment env, Settings settings) {
         KafkaSourceBuilder<InferenceRequest> source = KafkaSource.<InferenceRequest>builder()
                 .setBootstrapServers(settings.bootstrapServers())
                 .setTopics(settings.inputTopic())
@@ -121,18 +135,16 @@ public final class StreamingInferenceJob {
             // Results of uncommitted transactions must stay invisible to this job's own reader too.
             source.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
-        SingleOutputStreamOperator<InferenceRequest> readable = env
+        return env
                 .fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kafka " + settings.inputTopic())
                 .uid("kafka-source")
                 .process(new RouteUnreadable())
                 .name("route unreadable messages")
                 .uid("route-unreadable");
+    }
 
-        InferenceStreams<InferenceResult> out = Inference.builder().configure(settings.inference()).build().apply(readable);
-
-        out.results().sinkTo(sink(settings, new ResultSerializer(settings.outputTopic()), "results"))
-                .name("kafka " + settings.outputTopic()).uid("kafka-results");
-        DataStream<InferenceFailure> failures = out.failures().union(readable.getSideOutput(RouteUnreadable.UNREADABLE));
+    /** Writes {@code failures} to the dead-letter topic (Avro {@code DeadLetter}), sized for the input topic's largest message. */
+    public static void sinkDeadLetters(DataStream<InferenceFailure> failures, Settings settings) {
         // A dead letter carries the failed record's bytes plus its metadata: sized for the largest input message, so
         // that a record near the input topic's limit still fits, and cut to what the dead-letter topic takes.
         int inputLimit = TopicLimits.describe(settings.bootstrapServers(), settings.kafka(), settings.inputTopic()).maxMessageBytes();
@@ -159,7 +171,11 @@ public final class StreamingInferenceJob {
         return value == null ? 1 << 20 : Integer.parseInt(value.toString().trim()); // Kafka's default: 1 MB
     }
 
-    private static <T> KafkaSink<T> sink(Settings settings,
+    /**
+     * A Kafka sink of the job's delivery guarantee, with transactional ids {@code <group>-<name>}:
+     * {@code name} must be stable across restarts and unique among the job's sinks.
+     */
+    public static <T> KafkaSink<T> sink(Settings settings,
             org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, String name) {
         return sink(settings, serializer, name, new Properties());
     }
