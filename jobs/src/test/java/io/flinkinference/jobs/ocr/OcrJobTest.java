@@ -75,7 +75,7 @@ class OcrJobTest {
     }
 
     /** A white page with 1 to 5 lines of 2 to 4 words each, at known places, and its text. */
-    private record Page(byte[] png, List<String> lines) {}
+    private record Page(byte[] png, List<String> lines, int upsideDown) {}
 
     private static Page page(long seed) {
         Random random = new Random(seed);
@@ -84,6 +84,7 @@ class OcrJobTest {
         BufferedImage page = new BufferedImage(720, 40 + lineCount * lineHeight + 40, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = page.createGraphics();
         List<String> lines = new ArrayList<>();
+        int turned = 0;
         try {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, page.getWidth(), page.getHeight());
@@ -95,13 +96,18 @@ class OcrJobTest {
                 }
                 String text = String.join(" ", line);
                 Font font = new Font(random.nextBoolean() ? Font.SANS_SERIF : Font.SERIF, Font.PLAIN, 26 + random.nextInt(8));
-                g.drawImage(TextLineImages.render(text, font), 30 + random.nextInt(60), 40 + i * lineHeight, null);
+                BufferedImage rendered = TextLineImages.render(text, font);
+                // About one line in four upside down: the orientation classifier must turn it before recognition.
+                boolean upsideDown = random.nextInt(4) == 0;
+                turned += upsideDown ? 1 : 0;
+                g.drawImage(upsideDown ? TextLineImages.rotate180(rendered) : rendered, 30 + random.nextInt(60),
+                        40 + i * lineHeight, null);
                 lines.add(text);
             }
         } finally {
             g.dispose();
         }
-        return new Page(ImageFiles.png(page), lines);
+        return new Page(ImageFiles.png(page), lines, turned);
     }
 
     private static byte[] blankPage() {
@@ -142,6 +148,7 @@ class OcrJobTest {
         System.out.printf("OCR job: %d images in %.1f s (start-up and model loading included): %.2f images/s%n",
                 PAGES + 2, seconds, (PAGES + 2) / seconds);
 
+        assertThat(pages.values().stream().mapToInt(Page::upsideDown).sum()).as("upside-down lines sent").isPositive();
         assertThat(results).containsOnlyKeys(concat(pages.keySet(), "blank"));
         assertThat(results.get("blank").getLines()).isEmpty();
         assertThat(results.get("blank").getText()).isEmpty();
