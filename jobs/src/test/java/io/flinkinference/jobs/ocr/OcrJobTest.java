@@ -56,7 +56,7 @@ class OcrJobTest {
         "shipping", "account", "balance", "report", "summary", "quantity", "price", "item", "tax", "paid"
     };
     private static final int PAGES = 12;
-    /** Measured 0.023 over these pages, every error a space the recognizer left out between two words; room for other CPUs. */
+    /** Measured 0.025 over these pages (0.023 before a quarter of the lines were turned upside down), every error a space the recognizer left out between two words; room for other CPUs. */
     private static final double MAX_CORPUS_CER = 0.05;
 
     @RegisterExtension
