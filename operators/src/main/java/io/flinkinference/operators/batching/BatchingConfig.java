@@ -7,7 +7,7 @@ import java.util.Arrays;
  * The dynamic batcher's settings, with Triton's meaning: batches of at most {@code maxBatchSize}
  * records; a record waits at most {@code maxQueueDelayMicros} for others to join it; when enough
  * records wait, a batch of the largest {@code preferredBatchSizes} entry that fits is cut at once;
- * at most {@code maxInflightBatches} batches run on the engine at a time per function instance.
+ * at most {@code maxInflightBatches} batches per member (a subtask's function) run on the engine at a time.
  */
 public record BatchingConfig(
         int maxBatchSize, long maxQueueDelayMicros, int[] preferredBatchSizes, int maxInflightBatches)
