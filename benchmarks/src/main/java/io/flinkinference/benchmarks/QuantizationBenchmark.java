@@ -1,6 +1,7 @@
 package io.flinkinference.benchmarks;
 
 import io.flinkinference.cli.FlinkInferenceCli;
+import io.flinkinference.tools.setup.AgreementMeasure;
 import io.flinkinference.tools.setup.ValidationGate;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
@@ -69,7 +70,7 @@ public final class QuantizationBenchmark {
                 batches.add(Map.of("x", preprocessor.batch(samples.subList(start, start + 32).stream()
                         .map(TextLineImages.Sample::image).toList())));
             }
-            ValidationGate.Report agreement = ValidationGate.compare(a, b, batches, 0.97, done -> { });
+            ValidationGate.Report agreement = ValidationGate.compare(a, b, batches, AgreementMeasure.TOP1, 0.97, done -> { });
             report.append(String.format("%nTop-1 agreement on the same %d rendered lines: %.1f%%%n", agreement.samples(),
                     100.0 * agreement.agreement()));
         }

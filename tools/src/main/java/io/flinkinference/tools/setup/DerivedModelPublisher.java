@@ -58,7 +58,8 @@ final class DerivedModelPublisher {
         ValidationGate.Report report;
         try (InferenceEngine parentEngine = CandidateEngines.open(parent);
                 InferenceEngine candidateOpened = candidateEngine.get()) {
-            report = ValidationGate.compare(parentEngine, candidateOpened, samples.batches(manifest), minAgreement,
+            report = ValidationGate.compare(parentEngine, candidateOpened, samples.batches(manifest), AgreementMeasure.of(manifest),
+                    minAgreement,
                     done -> {
                         out.printf("  validated %d/%d%n", done, samples.size());
                         out.flush();
@@ -74,7 +75,8 @@ final class DerivedModelPublisher {
         Map<String, String> facts = new LinkedHashMap<>(candidate.facts());
         facts.put("validation.samples", Integer.toString(report.samples()));
         facts.put("validation.setSha256", samples.hash());
-        facts.put("validation.top1Agreement", String.format("%.4f", report.agreement()));
+        facts.put("validation.agreement", String.format("%.4f", report.agreement()));
+        facts.put("validation.measure", report.measure().description());
         facts.put("validation.maxAbsDiff", String.format("%.6g", report.maxAbsDiff()));
         facts.put("validation.meanAbsDiff", String.format("%.6g", report.meanAbsDiff()));
         ModelVersion published = publish(store, parent, candidate, facts);
@@ -95,7 +97,7 @@ final class DerivedModelPublisher {
         long parentBytes = parent.manifest().file(parent.manifest().artifact()).map(f -> f.size()).orElse(0L);
         String row = "%-18s %-14s %10s %10s %12s %12s  %s%n";
         out.println();
-        out.printf(row, "", "PRECISION", "SIZE KB", "TOP-1", "MAX |DIFF|", "MEAN |DIFF|", "STORE");
+        out.printf(row, "", "PRECISION", "SIZE KB", "AGREE", "MAX |DIFF|", "MEAN |DIFF|", "STORE");
         out.printf(row, "parent", parent.manifest().precision(), String.format("%.1f", parentBytes / 1024.0), "-", "-", "-",
                 parent.ref());
         out.printf(row, candidate.transform(), candidate.precision(), String.format("%.1f", candidate.bytes().length / 1024.0),

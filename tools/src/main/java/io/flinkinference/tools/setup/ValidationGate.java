@@ -10,14 +10,16 @@ import java.util.function.IntConsumer;
 
 /**
  * Runs a derived model (FP16, INT8, pruned) against its parent on held-out samples and decides
- * whether it may be published: top-1 agreement of the first output must reach the required
- * fraction. Also reports the largest and the mean absolute difference of that output.
+ * whether it may be published: the share of samples on which both give the same answer (by the
+ * {@link AgreementMeasure} of the model: best class, or text for a CTC recognizer) must reach the
+ * required fraction. Also reports the largest and the mean absolute difference of the first output.
  */
 public final class ValidationGate {
     private ValidationGate() {}
 
     /** What the comparison found. */
-    public record Report(int samples, int agreeing, double maxAbsDiff, double meanAbsDiff, double required) {
+    public record Report(AgreementMeasure measure, int samples, int agreeing, double maxAbsDiff, double meanAbsDiff,
+            double required) {
         public double agreement() {
             return samples == 0 ? 0 : (double) agreeing / samples;
         }
@@ -28,8 +30,8 @@ public final class ValidationGate {
 
         /** One sentence for logs, summaries and refusals. */
         public String verdict() {
-            String figures = String.format("top-1 agreement %.2f%% on %d samples (required %.2f%%), "
-                    + "max abs diff %.3g, mean abs diff %.3g", 100 * agreement(), samples, 100 * required, maxAbsDiff, meanAbsDiff);
+            String figures = String.format("%s %.2f%% on %d samples (required %.2f%%), max abs diff %.3g, mean abs diff %.3g",
+                    measure.description(), 100 * agreement(), samples, 100 * required, maxAbsDiff, meanAbsDiff);
             return passed() ? "passed: " + figures
                     : String.format("refused: %s; it missed by %.2f points", figures, 100 * (required - agreement()));
         }
@@ -37,10 +39,11 @@ public final class ValidationGate {
 
     /**
      * @param batches input batches (each a map from input name to tensor)
+     * @param measure what counts as the same answer
      * @param progress told the number of samples compared so far
      */
     public static Report compare(InferenceEngine parent, InferenceEngine candidate, List<Map<String, Tensor>> batches,
-            double required, IntConsumer progress) {
+            AgreementMeasure measure, double required, IntConsumer progress) {
         String output = parent.outputs().get(0).name();
         int samples = 0;
         int agreeing = 0;
@@ -52,11 +55,12 @@ public final class ValidationGate {
             Tensor actual = candidate.infer(batch).get(output);
             int rows = (int) expected.dim(0);
             int perRow = (int) (expected.elementCount() / rows);
+            int classes = (int) expected.dim(expected.rank() - 1);
             FloatBuffer e = expected.floats();
             FloatBuffer a = actual.floats();
             for (int row = 0; row < rows; row++) {
                 int base = row * perRow;
-                if (argmax(e, base, perRow) == argmax(a, base, perRow)) {
+                if (measure.answer(e, base, perRow, classes).equals(measure.answer(a, base, perRow, classes))) {
                     agreeing++;
                 }
                 for (int i = 0; i < perRow; i++) {
@@ -69,16 +73,6 @@ public final class ValidationGate {
             }
             progress.accept(samples);
         }
-        return new Report(samples, agreeing, maxAbsDiff, values == 0 ? 0 : sumAbsDiff / values, required);
-    }
-
-    private static int argmax(FloatBuffer values, int base, int count) {
-        int best = 0;
-        for (int i = 1; i < count; i++) {
-            if (values.get(base + i) > values.get(base + best)) {
-                best = i;
-            }
-        }
-        return best;
+        return new Report(measure, samples, agreeing, maxAbsDiff, values == 0 ? 0 : sumAbsDiff / values, required);
     }
 }

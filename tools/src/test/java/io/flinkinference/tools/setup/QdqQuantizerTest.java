@@ -32,7 +32,7 @@ class QdqQuantizerTest extends SetupTestSupport {
         assertThat(manifest.precision()).isEqualTo("int8");
         assertThat(manifest.lineage().parentName()).isEqualTo("ppocr-cls");
         assertThat(manifest.lineage().transforms()).containsExactly("int8-qdq");
-        assertThat(manifest.lineage().attributes()).containsKeys("calibration.setSha256", "validation.top1Agreement",
+        assertThat(manifest.lineage().attributes()).containsKeys("calibration.setSha256", "validation.agreement",
                 "int8.nodesInFloat");
 
         OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(int8.readModel());
@@ -52,7 +52,7 @@ class QdqQuantizerTest extends SetupTestSupport {
         try (InferenceEngine parent = new OnnxRuntimeEngineProvider().open(store.resolve(ModelRef.parse("ppocr-cls")), new Configuration(), -1);
                 InferenceEngine quantized = new OnnxRuntimeEngineProvider().open(int8, new Configuration(), -1)) {
             ValidationGate.Report report = ValidationGate.compare(parent, quantized,
-                    SampleImages.renderedTextLines(200, FRESH_SEED).batches(manifest), 0.97, done -> { });
+                    SampleImages.renderedTextLines(200, FRESH_SEED).batches(manifest), AgreementMeasure.TOP1, 0.97, done -> { });
             assertThat(report.passed()).as(report.verdict()).isTrue();
         }
     }

@@ -53,7 +53,7 @@ class Sparse24PrunerTest extends SetupTestSupport {
         Manifest pruned = store.resolve(ModelRef.parse("ppocr-cls-sparse24")).manifest();
         assertThat(pruned.lineage().transforms()).containsExactly("prune-2:4");
         assertThat(pruned.lineage().attributes()).containsEntry("tensorrt.sparseWeights", "true");
-        double reached = Double.parseDouble(pruned.lineage().attributes().get("validation.top1Agreement"));
+        double reached = Double.parseDouble(pruned.lineage().attributes().get("validation.agreement"));
         assertThat(reached).isLessThan(1.0);
 
         // ... and a threshold just above what it reached refuses it again.
