@@ -14,6 +14,13 @@
 #   G: E's small-model plans one at a time (side by side, three did not finish in 300 s): the orientation
 #      classifier's FP16 and INT8 plans, then its TensorRT job against the ONNX Runtime job on rendered lines
 #   H: after G: the recognizer's FP16 plan; ResNet-50's FP16 and INT8 jobs against ONNX Runtime
+#   I: the GPU tests on the current code (the crop resize mode's kernel among them) beside the recognizer's
+#      FP16 plan, alone on the GPU for as long as it takes (the CTC-aware gate checks it)
+#   J: after I: the recognizer's INT8 plan (its QDQ model comes in the bundle's store, made on the CPU
+#      here by 'setup int8 ppocr-rec --target tensorrt --max-float-nodes 47' and copied into base/store)
+#   K: the orientation classifier's FP16 and INT8 plans (timing cache; ppocr-cls-int8-tensorrt copied into
+#      base/store as for J) and their job against ONNX Runtime's;
+#      the raw engine and the batching function side by side in one call (ResNet-50 FP16, batch 128)
 # (PyTorch eager on the same GPU: gpu-run.sh eager, run once on its own.)
 # Logs go to $OUT. Every step is bounded by timeout, so one that hangs leaves time for the rest.
 set -uo pipefail
@@ -25,7 +32,7 @@ step() { local limit=$1; shift; echo "=== $(date +%T) $* (limit ${limit}s)"; tim
 # ResNet-50 has random weights (no network there), so its logits are nearly tied and a top-1 gate is
 # stricter on it than on a trained model: the FP16 plan agreed 98.05% at the default 99% (diff 0.016 on
 # average). Its gates are set here, and the published figures say what each reached.
-case "${1:?phase A to H}" in
+case "${1:?phase A to K}" in
   A)
     step 90 $run unpack
     (step 60 $run photos /tmp/photos-calibration 256 256 1; step 60 $run photos /tmp/photos-validation 256 256 2;
@@ -111,6 +118,33 @@ case "${1:?phase A to H}" in
     step 40 $run setup tensorrt resnet50-int8-tensorrt --fp16 --samples /tmp/photos-validation --opt-batch 128 --max-batch 256
     step 120 $run bench GpuAgreementCheck $store /tmp/photos-bench 2000 4 resnet50-fp16-trt-sm90=resnet50 \
       resnet50-int8-tensorrt-fp16-trt-sm90=resnet50-int8-tensorrt
+    ;;
+  I)
+    step 60 $run unpack
+    (step 400 $run tests) > "$OUT/tests-steps.log" 2>&1 &
+    step 540 $run setup tensorrt ppocr-rec --fp16
+    wait
+    find "$store" -name '*timing-cache*' -exec cp {} "$OUT/" \;
+    ;;
+  J)
+    (step 60 $run photos /tmp/photos-validation 256 256 2; step 90 $run photos /tmp/photos-bench 1024 256 3
+     step 120 $run resnet50) > "$OUT/resnet50-steps.log" 2>&1 &
+    step 450 $run setup tensorrt ppocr-rec-int8-tensorrt --fp16
+    wait
+    find "$store" -name '*timing-cache*' -exec cp {} "$OUT/" \;
+    ;;
+  K)
+    step 90 $run setup tensorrt ppocr-cls --fp16
+    step 90 $run setup tensorrt ppocr-cls-int8-tensorrt --fp16
+    step 90 $run bench GpuAgreementCheck $store text-lines 2000 4 ppocr-cls-fp16-trt-sm90=ppocr-cls \
+      ppocr-cls-int8-tensorrt-fp16-trt-sm90=ppocr-cls-int8-tensorrt
+    step 90 $run setup tensorrt resnet50 --fp16 --samples /tmp/photos-validation --opt-batch 128 --max-batch 256 \
+      --min-agreement 0.97
+    # The ceiling and the function in one call, twice, interleaved: the 90% goal as a ratio of one run.
+    for round in 1 2; do
+      step 40 $run bench GpuEngineBenchmark $store 2 resnet50-fp16-trt-sm90
+      step 60 $run bench GpuFunctionBenchmark $store resnet50-fp16-trt-sm90 128 100000 1,4
+    done
     ;;
   F)
     step 80 $run bench GpuAgreementCheck $store text-lines 2000 4 ppocr-cls-fp16-trt-sm90=ppocr-cls \
