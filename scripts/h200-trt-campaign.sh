@@ -14,12 +14,12 @@
 #   G: E's small-model plans one at a time (side by side, three did not finish in 300 s): the orientation
 #      classifier's FP16 and INT8 plans, then its TensorRT job against the ONNX Runtime job on rendered lines
 #   H: after G: the recognizer's FP16 plan; ResNet-50's FP16 and INT8 jobs against ONNX Runtime
-#   I: the GPU tests on the current code (the crop resize mode's kernel among them) beside the recognizer's
-#      FP16 plan, alone on the GPU for as long as it takes (the CTC-aware gate checks it)
-#   J: after I: the recognizer's INT8 plan (its QDQ model comes in the bundle's store, made on the CPU
-#      here by 'setup int8 ppocr-rec --target tensorrt --max-float-nodes 47' and copied into base/store)
-#   K: the orientation classifier's FP16 and INT8 plans (timing cache; ppocr-cls-int8-tensorrt copied into
-#      base/store as for J) and their job against ONNX Runtime's;
+#   I: the recognizer's FP16 plan, the only build on the GPU, for as long as it takes (the CTC-aware gate
+#      checks it); beside it the GPU tests on the current code (the crop resize mode's kernel among them)
+#      and, on the CPU, the recognizer's INT8 QDQ model with up to all of its nodes left in float
+#   J: after I: the recognizer's INT8 plan from that QDQ model, if one was published
+#   K: after J: the orientation classifier's FP16 and INT8 plans (timing cache) and their job against ONNX
+#      Runtime's;
 #      the raw engine and the batching function side by side in one call (ResNet-50 FP16, batch 128)
 # (PyTorch eager on the same GPU: gpu-run.sh eager, run once on its own.)
 # Logs go to $OUT. Every step is bounded by timeout, so one that hangs leaves time for the rest.
@@ -122,13 +122,14 @@ case "${1:?phase A to K}" in
   I)
     step 60 $run unpack
     (step 400 $run tests) > "$OUT/tests-steps.log" 2>&1 &
+    (step 500 $run setup int8 ppocr-rec --target tensorrt --max-float-nodes 47) > "$OUT/rec-int8-steps.log" 2>&1 &
     step 540 $run setup tensorrt ppocr-rec --fp16
     wait
     find "$store" -name '*timing-cache*' -exec cp {} "$OUT/" \;
     ;;
   J)
     (step 60 $run photos /tmp/photos-validation 256 256 2; step 90 $run photos /tmp/photos-bench 1024 256 3
-     step 120 $run resnet50) > "$OUT/resnet50-steps.log" 2>&1 &
+     step 120 $run resnet50; step 90 $run setup int8 ppocr-cls --target tensorrt) > "$OUT/resnet50-steps.log" 2>&1 &
     step 450 $run setup tensorrt ppocr-rec-int8-tensorrt --fp16
     wait
     find "$store" -name '*timing-cache*' -exec cp {} "$OUT/" \;
