@@ -60,14 +60,23 @@ public interface ModelCompiler {
      * @param device the GPU to compile for
      * @param workspaceBytes the builder's scratch memory on the device
      * @param caches where the compiler keeps what speeds up later builds (TensorRT's timing cache)
+     * @param effort how hard the compiler searches for fast kernels, {@link #DEFAULT_EFFORT} for its
+     *     own default: less builds sooner and may run slower (TensorRT: the builder optimization
+     *     level, 0 to 5, default 3)
      */
-    record Options(int device, BatchProfile batches, long workspaceBytes, ModelStore caches, Precision precision) {
+    record Options(int device, BatchProfile batches, long workspaceBytes, ModelStore caches, Precision precision, int effort) {
+        public static final int DEFAULT_EFFORT = -1;
+
         public Options {
             precision = precision == null ? Precision.AS_MODEL : precision;
         }
 
+        public Options(int device, BatchProfile batches, long workspaceBytes, ModelStore caches, Precision precision) {
+            this(device, batches, workspaceBytes, caches, precision, DEFAULT_EFFORT);
+        }
+
         public Options(int device, BatchProfile batches, long workspaceBytes, ModelStore caches) {
-            this(device, batches, workspaceBytes, caches, Precision.AS_MODEL);
+            this(device, batches, workspaceBytes, caches, Precision.AS_MODEL, DEFAULT_EFFORT);
         }
     }
 

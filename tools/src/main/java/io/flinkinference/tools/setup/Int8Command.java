@@ -86,6 +86,12 @@ final class Int8Command implements Callable<Integer> {
                 result.quantizedNodes(), calibrated.nodes().size(), result.activations(), result.foldedBatchNorms(),
                 result.opsetBefore() < OpsetUpgrade.TARGET ? ", model moved from opset " + result.opsetBefore() + " to 13" : "",
                 result.keptInFloat().isEmpty() ? "none" : result.keptInFloat());
+        if (result.quantizedNodes() == 0) {
+            // Every node left in float is the parent itself: publishing it as int8 would promise speed it does not have.
+            out.printf("No INT8 form of %s was found: only with every eligible node in float did it agree enough, and that "
+                    + "is the float model. Nothing was published.%n", version.ref());
+            return 1;
+        }
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("calibration.method", calibration.name().toLowerCase());
         facts.put("calibration.samples", Integer.toString(calibrationSet.size()));

@@ -66,12 +66,21 @@ public final class TensorRtCommand implements Callable<Integer> {
     @Option(names = "--workspace-mib", paramLabel = "MIB", defaultValue = "2048", description = "Builder workspace (default ${DEFAULT-VALUE}).")
     long workspaceMib;
 
+    @Option(names = "--optimization-level", paramLabel = "0-5",
+            description = "TensorRT's builder optimization level (its default: 3). Lower levels try fewer kernels, so a large "
+                    + "model builds in a fraction of the time and its plan may run slower; higher ones search longer.")
+    Integer optimizationLevel;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (optimizationLevel != null && (optimizationLevel < 0 || optimizationLevel > 5)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--optimization-level must be 0 to 5 (TensorRT's builder optimization levels), not " + optimizationLevel);
+        }
         ModelCompiler compiler = compiler();
         compiler.checkAvailable(); // before anything else: no TensorRT, no work
         ModelStore opened = derived.openStore();
@@ -88,7 +97,8 @@ public final class TensorRtCommand implements Callable<Integer> {
         };
         ModelCompiler.Precision precision = fp16 ? ModelCompiler.Precision.FP16 : ModelCompiler.Precision.AS_MODEL;
         ModelCompiler.Compiled plan = compiler.compile(model, new ModelCompiler.Options(device,
-                new ModelCompiler.BatchProfile(minBatch, optBatch, maxBatch), workspaceMib << 20, opened, precision), progress);
+                new ModelCompiler.BatchProfile(minBatch, optBatch, maxBatch), workspaceMib << 20, opened, precision,
+                optimizationLevel == null ? ModelCompiler.Options.DEFAULT_EFFORT : optimizationLevel), progress);
         progress.accept(plan.summary());
         double required = derived.minAgreement("int8".equals(manifest.precision()) ? DEFAULT_INT8_AGREEMENT : DEFAULT_AGREEMENT);
         DerivedModelPublisher.Outcome outcome = DerivedModelPublisher.validateAndPublish(opened, model,

@@ -34,12 +34,23 @@ class TensorRtCommandTest extends SetupTestSupport {
         assumeTrue(tensorRtInstalled(), "no libnvinfer.so.10 on this machine: TensorRT plans can only be built where "
                 + "TensorRT 10 with its builder resources and an NVIDIA GPU are installed");
 
-        int status = run("setup", "tensorrt", "ppocr-cls", "--max-batch", "32", "--store", root.toString());
+        // Level 1 (TensorRT's default is 3) so that the test builds sooner, and to see the level reach the builder.
+        int status = run("setup", "tensorrt", "ppocr-cls", "--max-batch", "32", "--optimization-level", "1",
+                "--store", root.toString());
         assertThat(status).as(cli.out()).isZero();
+        assertThat(cli.out()).contains("optimization level 1");
         String published = store.models().stream().filter(m -> m.startsWith("ppocr-cls-trt-sm")).findFirst().orElseThrow();
         var manifest = store.resolve(ModelRef.parse(published)).manifest();
         assertThat(manifest.format()).isEqualTo(ModelFormat.TENSORRT_PLAN);
-        assertThat(manifest.lineage().attributes()).containsKeys("tensorrt.version", "gpu.computeCapability");
+        assertThat(manifest.lineage().attributes()).containsKeys("tensorrt.version", "gpu.computeCapability")
+                .containsEntry("tensorrt.optimizationLevel", "1");
+    }
+
+    @Test
+    void anOptimizationLevelTensorRtDoesNotHaveIsRefusedBeforeAnyWork() {
+        assertThat(run("setup", "tensorrt", "ppocr-cls", "--optimization-level", "7", "--store", root.toString())).isEqualTo(2);
+        assertThat(cli.out()).contains("--optimization-level must be 0 to 5").doesNotContain("was not found");
+        assertThat(store.models()).containsExactly("ppocr-cls", "ppocr-det", "ppocr-rec");
     }
 
     private static boolean tensorRtInstalled() {

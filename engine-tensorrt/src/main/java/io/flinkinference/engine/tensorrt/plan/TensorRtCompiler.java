@@ -25,6 +25,8 @@ public final class TensorRtCompiler implements ModelCompiler {
     public static final String TRANSFORM = "tensorrt-plan";
     /** The lineage fact that says which precisions the builder was allowed ({@code as_model} or {@code fp16}). */
     public static final String PRECISION = "tensorrt.precision";
+    /** The lineage fact naming the builder optimization level the plan was built at. */
+    public static final String OPTIMIZATION_LEVEL = "tensorrt.optimizationLevel";
     public static final String ARTIFACT = "model.plan";
 
     @Override
@@ -46,7 +48,7 @@ public final class TensorRtCompiler implements ModelCompiler {
         PlanTyping typing = PlanTyping.of(options.precision(), manifest.precision());
         TensorRtPlanBuilder.Plan plan = TensorRtPlanBuilder.build(model.readModel(), fixedDims(manifest),
                 new TensorRtPlanBuilder.Profile(batches.min(), batches.opt(), batches.max()), typing, sparse,
-                options.caches().readCache(cacheName), options.workspaceBytes(), gpu, progress);
+                options.caches().readCache(cacheName), options.workspaceBytes(), options.effort(), gpu, progress);
         options.caches().writeCache(cacheName, plan.timingCache());
         progress.accept(String.format("built: %d layers, %.1f MB", plan.layers(), plan.bytes().length / 1e6));
         Map<String, String> facts = new LinkedHashMap<>(manifest.lineage().attributes());
@@ -56,6 +58,7 @@ public final class TensorRtCompiler implements ModelCompiler {
         facts.put("profile.batch", batches.min() + "/" + batches.opt() + "/" + batches.max());
         facts.put(SPARSE_WEIGHTS, Boolean.toString(sparse));
         facts.put(PRECISION, options.precision().name().toLowerCase(java.util.Locale.ROOT));
+        facts.put(OPTIMIZATION_LEVEL, Integer.toString(plan.optimizationLevel()));
         return new Compiled(PlanTyping.planName(manifest.name(), options.precision(), gpu.major(), gpu.minor()),
                 ModelFormat.TENSORRT_PLAN, ARTIFACT, TRANSFORM, plan.bytes(), facts,
                 "TensorRT " + plan.tensorRtVersion() + ", sm " + plan.computeCapability() + ", " + typing.describe());

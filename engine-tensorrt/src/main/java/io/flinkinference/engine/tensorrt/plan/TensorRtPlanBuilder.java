@@ -48,7 +48,7 @@ public final class TensorRtPlanBuilder {
 
     /** The plan, and what it was built for. */
     public record Plan(byte[] bytes, String tensorRtVersion, String computeCapability, String gpuName, byte[] timingCache,
-            int layers) {}
+            int layers, int optimizationLevel) {}
 
     /** The GPU the plan is built for: plans only run on the compute capability they were built on. */
     public record Gpu(int device, String name, int major, int minor) {
@@ -72,10 +72,13 @@ public final class TensorRtPlanBuilder {
     /**
      * @param fixedDims every input's dimensions after the batch (the manifest's, with the
      *     preprocessing size for dynamic height and width)
+     * @param optimizationLevel TensorRT's builder optimization level (0 to 5), or negative for
+     *     TensorRT's default (3); lower levels try fewer tactics, so they build sooner and may run slower
      * @param progress told each phase as it starts
      */
     public static Plan build(byte[] onnx, Map<String, long[]> fixedDims, Profile profile, PlanTyping typing,
-            boolean sparseWeights, Optional<byte[]> timingCache, long workspaceBytes, Gpu gpu, Consumer<String> progress) {
+            boolean sparseWeights, Optional<byte[]> timingCache, long workspaceBytes, int optimizationLevel, Gpu gpu,
+            Consumer<String> progress) {
         String version = TensorRtLibrary.load();
         // Warnings too: a builder without its per-GPU resources fails with nothing logged as an error.
         TensorRtLogger logger = new TensorRtLogger(true);
@@ -97,8 +100,12 @@ public final class TensorRtPlanBuilder {
                 throw new IllegalStateException("TensorRT's ONNX parser refused the model: " + problems);
             }
             progress.accept("parsed: " + describe(network));
+            if (optimizationLevel >= 0) {
+                config.setBuilderOptimizationLevel(optimizationLevel);
+            }
             progress.accept("configuring the builder: profile batch " + profile.min() + "/" + profile.opt() + "/" + profile.max()
-                    + ", " + typing.describe() + (sparseWeights ? ", sparse weights" : "") + ", workspace " + workspaceBytes / (1 << 20) + " MiB");
+                    + ", " + typing.describe() + (sparseWeights ? ", sparse weights" : "") + ", workspace " + workspaceBytes / (1 << 20)
+                    + " MiB, optimization level " + config.getBuilderOptimizationLevel());
             IOptimizationProfile optimization = builder.createOptimizationProfile();
             for (int i = 0; i < network.getNbInputs(); i++) {
                 ITensor input = network.getInput(i);
@@ -143,7 +150,8 @@ public final class TensorRtPlanBuilder {
                         cacheOut = new byte[(int) serializedCache.size()];
                         new BytePointer(serializedCache.data()).capacity(serializedCache.size()).get(cacheOut);
                     }
-                    return new Plan(bytes, version, gpu.computeCapability(), gpu.name(), cacheOut, network.getNbLayers());
+                    return new Plan(bytes, version, gpu.computeCapability(), gpu.name(), cacheOut, network.getNbLayers(),
+                            config.getBuilderOptimizationLevel());
                 }
             }
         }
