@@ -5,7 +5,7 @@
 # (the folders scripts/gpu-bundle.sh writes, copied there as its header says)
 #   scripts/gpu-run.sh plan MODEL [ARGS]   flink-inference setup tensorrt MODEL into the bundle's store
 #   scripts/gpu-run.sh check [ARGS]        flink-inference gpu-check, every step
-#   scripts/gpu-run.sh tests               the GPU and TensorRT tests (JUnit console launcher)
+#   scripts/gpu-run.sh tests [CLASS...]    the GPU and TensorRT tests (JUnit console launcher), or only the classes named
 #   scripts/gpu-run.sh setup ARGS          any flink-inference setup step on the bundle's store
 #   scripts/gpu-run.sh resnet50            torchvision ResNet-50 exported on this machine (PyTorch), imported as resnet50
 #   scripts/gpu-run.sh photos DIR N        N seeded photo-like 256x256 JPEGs (benchmarks' SyntheticPhotos)
@@ -63,11 +63,13 @@ case "$step" in
     python3 "$bundle/base/pytorch/eager_resnet50.py" "$@" 2>&1 | tee "$out/eager-resnet50.log"
     ;;
   tests)
+    selection=(--select-package io.flinkinference.engine.tensorrt --select-package io.flinkinference.operators.image
+      --select-class io.flinkinference.tools.gpu.TensorRtEngineTest --select-class io.flinkinference.tools.gpu.GpuCheckCommandTest
+      --select-class io.flinkinference.tools.setup.TensorRtCommandTest)
+    if [ $# -gt 0 ]; then selection=(); for class in "$@"; do selection+=(--select-class "$class"); done; fi
     $java -Dflinkinference.test.store="$bundle/base/store" -cp "$classpath:$bundle/base/tests/*" \
       org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree --disable-ansi-colors \
-      --select-package io.flinkinference.engine.tensorrt --select-package io.flinkinference.operators.image \
-      --select-class io.flinkinference.tools.gpu.TensorRtEngineTest --select-class io.flinkinference.tools.gpu.GpuCheckCommandTest \
-      --select-class io.flinkinference.tools.setup.TensorRtCommandTest 2>&1 | tee "$out/gpu-tests.log"
+      "${selection[@]}" 2>&1 | tee "$out/gpu-tests.log"
     ;;
   *) echo "unknown step $step" >&2; exit 2 ;;
 esac

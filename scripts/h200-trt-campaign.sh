@@ -17,9 +17,8 @@
 #   I: the recognizer's FP16 plan, the only build on the GPU, for as long as it takes (the CTC-aware gate
 #      checks it); beside it the GPU tests on the current code (the crop resize mode's kernel among them)
 #      and, on the CPU, the recognizer's INT8 QDQ model with up to all of its nodes left in float
-#   J: after I: the recognizer's INT8 plan from that QDQ model, if one was published
-#   K: after J: the orientation classifier's FP16 and INT8 plans (timing cache) and their job against ONNX
-#      Runtime's;
+#   J: the recognizer's FP16 plan at optimization level 1; the orientation classifier's FP16 and INT8 plans
+#   K: after J: the classifier's TensorRT jobs against ONNX Runtime's;
 #      the raw engine and the batching function side by side in one call (ResNet-50 FP16, batch 128)
 # (PyTorch eager on the same GPU: gpu-run.sh eager, run once on its own.)
 # Logs go to $OUT. Every step is bounded by timeout, so one that hangs leaves time for the rest.
@@ -128,15 +127,18 @@ case "${1:?phase A to K}" in
     find "$store" -name '*timing-cache*' -exec cp {} "$OUT/" \;
     ;;
   J)
+    # A fresh machine after I (the bundle carried again): the recognizer's FP16 plan at builder optimization
+    # level 1, since level 3 did not finish in 540 s; beside it, on the CPU, what K needs.
+    step 60 $run unpack
     (step 60 $run photos /tmp/photos-validation 256 256 2; step 90 $run photos /tmp/photos-bench 1024 256 3
-     step 120 $run resnet50; step 90 $run setup int8 ppocr-cls --target tensorrt) > "$OUT/resnet50-steps.log" 2>&1 &
-    step 450 $run setup tensorrt ppocr-rec-int8-tensorrt --fp16
+     step 120 $run resnet50; step 90 $run setup int8 ppocr-cls --target tensorrt) > "$OUT/cpu-steps.log" 2>&1 &
+    step 330 $run setup tensorrt ppocr-rec --fp16 --optimization-level 1
     wait
+    step 90 $run setup tensorrt ppocr-cls --fp16
+    step 90 $run setup tensorrt ppocr-cls-int8-tensorrt --fp16
     find "$store" -name '*timing-cache*' -exec cp {} "$OUT/" \;
     ;;
   K)
-    step 90 $run setup tensorrt ppocr-cls --fp16
-    step 90 $run setup tensorrt ppocr-cls-int8-tensorrt --fp16
     step 90 $run bench GpuAgreementCheck $store text-lines 2000 4 ppocr-cls-fp16-trt-sm90=ppocr-cls \
       ppocr-cls-int8-tensorrt-fp16-trt-sm90=ppocr-cls-int8-tensorrt
     step 90 $run setup tensorrt resnet50 --fp16 --samples /tmp/photos-validation --opt-batch 128 --max-batch 256 \
@@ -146,6 +148,8 @@ case "${1:?phase A to K}" in
       step 40 $run bench GpuEngineBenchmark $store 2 resnet50-fp16-trt-sm90
       step 60 $run bench GpuFunctionBenchmark $store resnet50-fp16-trt-sm90 128 100000 1,4
     done
+    # The plan step's GPU test after --optimization-level was added.
+    step 100 $run tests io.flinkinference.tools.setup.TensorRtCommandTest
     ;;
   F)
     step 80 $run bench GpuAgreementCheck $store text-lines 2000 4 ppocr-cls-fp16-trt-sm90=ppocr-cls \
