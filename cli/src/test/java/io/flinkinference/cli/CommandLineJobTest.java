@@ -112,7 +112,7 @@ class CommandLineJobTest {
                 .contains("big.jpg: its message would be").contains("max.message.bytes of 0.00 MB").contains("kafka-configs.sh")
                 .contains("empty.png: is empty");
         assertThat(keysIn("small-images", 2)).containsExactlyInAnyOrder(
-                ProduceCommand.key(images.resolve("a/same.png")), ProduceCommand.key(images.resolve("b/same.png")));
+                ImageInputs.key(images.resolve("a/same.png")), ImageInputs.key(images.resolve("b/same.png")));
     }
 
     @Test
