@@ -58,7 +58,7 @@ import java.util.concurrent.TimeUnit;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         footer = {"", "Examples:",
-            "  flink-inference models fetch                 # once: the three PaddleOCR models",
+            "  flink-inference models fetch       # once: the three PaddleOCR models",
             "  flink-inference ocr receipt.jpg",
             "  flink-inference ocr scans/ --json > text.jsonl",
             "  flink-inference ocr a.png b.png --det-max-batch-size 8 --parallelism 2"})

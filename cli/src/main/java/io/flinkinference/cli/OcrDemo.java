@@ -65,8 +65,11 @@ final class OcrDemo {
 
         AtomicInteger step = new AtomicInteger(2);
         List<DocumentPages.Page> pages = new ArrayList<>();
+        // Each page's seed drawn from the demo's: java.util.Random's first draws for neighbouring seeds are alike,
+        // so seed, seed + 1, ... would give pages alike too.
+        java.util.Random pageSeeds = new java.util.Random(settings.seed());
         for (int i = 0; i < Math.min(settings.images(), PAGE_POOL); i++) {
-            pages.add(DocumentPages.page(settings.seed() + i));
+            pages.add(DocumentPages.page(pageSeeds.nextLong()));
         }
         Tally tally = new Tally(settings.images());
         try (LocalOcrPipeline pipeline = LocalOcrPipeline.start(inference, settings.stages(), settings.parallelism(),
