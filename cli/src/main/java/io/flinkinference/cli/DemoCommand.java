@@ -139,6 +139,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             return new OcrDemo(new OcrDemo.Settings(total, rate, corruptEvery, parallelism, maxQueueDelay, engine,
                     seed != null ? seed : System.nanoTime(), ocrStages.over(new Configuration())), out).run(store.open());
         }
+        // The classify demo's producer reads these fields: give them the values this pipeline's defaults resolved to.
         this.rate = rate;
         this.corruptEvery = corruptEvery;
         long started = System.nanoTime();

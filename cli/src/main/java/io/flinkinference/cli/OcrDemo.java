@@ -105,10 +105,10 @@ final class OcrDemo {
             out.println("      " + tally.line(sent.get(), started));
         }
         out.println();
-        tally.summary(out);
         if (tally.done() < settings.images()) {
             out.println("Not every page came back within the time allowed; see the log above.");
         }
+        tally.summary(out); // the summary: line stays the last line, whatever happened
         return tally.done() == settings.images() ? 0 : 1;
     }
 
