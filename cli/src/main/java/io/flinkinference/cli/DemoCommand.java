@@ -6,6 +6,8 @@ import io.flinkinference.jobs.StreamingInferenceJob;
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.InferenceResult;
 import io.flinkinference.jobs.cli.DurationConverter;
+import io.flinkinference.jobs.cli.OcrStageOptions;
+import io.flinkinference.jobs.cli.Pipeline;
 import io.flinkinference.samples.EmbeddedKafka;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.OutputReader;
@@ -52,11 +54,17 @@ import java.util.concurrent.atomic.AtomicReference;
                     + "(some upside down, a few corrupt) through Kafka and the job, and show live progress.",
             "The last line is machine-readable: summary: records=N results=N dead_letters=N accuracy=P%% "
                     + "throughput=R/s p50_ms=X p99_ms=Y. Exit status 0 when every record came back as a "
-                    + "result or a dead letter."
+                    + "result or a dead letter.",
+            "With --pipeline ocr it runs the OCR job instead (text detection, line orientation, recognition: "
+                    + "ppocr-det, ppocr-cls, ppocr-rec) on rendered document pages of known text (lines of random words "
+                    + "at random places and sizes, some upside down; every --corrupt-every-th a truncated JPEG or random "
+                    + "bytes) and ends with the character error rate: summary: images=N results=N dead_letters=N cer=P%% "
+                    + "throughput=R/s p50_ms=X p99_ms=Y."
         },
         mixinStandardHelpOptions = true,
         footer = {"", "Examples:", "  flink-inference demo", "  flink-inference demo --records 2000 --rate 0 --parallelism 2",
-            "  flink-inference demo --duration 60s --rate 100"})
+            "  flink-inference demo --duration 60s --rate 100",
+            "  flink-inference demo --pipeline ocr --records 30 --seed 7"})
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     private static final String INPUT = "images";
     private static final String OUTPUT = "results";
@@ -68,23 +76,34 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     StoreOption store;
 
-    @Option(names = "--records", paramLabel = "N", defaultValue = "400", description = "Images to send (default ${DEFAULT-VALUE}); ignored with --duration.")
-    int records;
+    @Option(names = "--pipeline", paramLabel = "PIPELINE", defaultValue = "classify", converter = Pipeline.Converter.class,
+            description = "classify: the orientation classifier on text lines; ocr: the OCR job on document pages "
+                    + "(default ${DEFAULT-VALUE}).")
+    Pipeline pipeline;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "100", description = "Images per second to send; 0 sends as fast as possible (default ${DEFAULT-VALUE}).")
-    int rate;
+    @Option(names = "--records", paramLabel = "N", description = "Images to send (default 400; 40 with --pipeline ocr); ignored with --duration.")
+    Integer records;
+
+    @Option(names = "--rate", paramLabel = "N", description = "Images per second to send; 0 sends as fast as possible (default 100; "
+            + "3 with --pipeline ocr).")
+    Integer rate;
 
     @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class, description = "Send for this long instead of --records, e.g. 30s or 2m (needs --rate > 0).")
     Duration duration;
 
-    @Option(names = "--corrupt-every", paramLabel = "N", defaultValue = "50", description = "Every Nth record is corrupt and must land on the dead-letter topic; 0 for none (default ${DEFAULT-VALUE}).")
-    int corruptEvery;
+    @Option(names = "--corrupt-every", paramLabel = "N", description = "Every Nth record is corrupt and must land on the "
+            + "dead-letter topic; 0 for none (default 50; 10 with --pipeline ocr).")
+    Integer corruptEvery;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1", description = "Parallelism of the job (default ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--max-batch-size", paramLabel = "N", defaultValue = "32", description = "inference.batch.max-size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch-size", paramLabel = "N", defaultValue = "32", description = "inference.batch.max-size (default "
+            + "${DEFAULT-VALUE}); --pipeline ocr sets each stage's with the three options below.")
     int maxBatchSize;
+
+    @Mixin
+    OcrStageOptions ocrStages;
 
     @Option(names = "--max-queue-delay", paramLabel = "DURATION", defaultValue = "5ms", converter = DurationConverter.class,
             description = "inference.batch.max-queue-delay, e.g. 500us or 5ms (default ${DEFAULT-VALUE}).")
@@ -103,11 +122,26 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        boolean ocr = pipeline == Pipeline.OCR;
+        int records = this.records != null ? this.records : ocr ? 40 : 400;
+        int rate = this.rate != null ? this.rate : ocr ? 3 : 100;
+        int corruptEvery = this.corruptEvery != null ? this.corruptEvery : ocr ? 10 : 50;
+        if (!ocr && ocrStages.anyGiven()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--det-max-batch-size, --cls-max-batch-size and --rec-max-batch-size are for --pipeline ocr.");
+        }
         PrintWriter out = spec.commandLine().getOut();
         int total = duration != null && rate > 0 ? (int) Math.min(Integer.MAX_VALUE, duration.toSeconds() * rate) : records;
         if (total < 1) {
             throw new IllegalArgumentException("Nothing to send: --records must be positive (or --duration with --rate > 0).");
         }
+        if (ocr) {
+            return new OcrDemo(new OcrDemo.Settings(total, rate, corruptEvery, parallelism, maxQueueDelay, engine,
+                    seed != null ? seed : System.nanoTime(), ocrStages.over(new Configuration())), out).run(store.open());
+        }
+        // The classify demo's producer reads these fields: give them the values this pipeline's defaults resolved to.
+        this.rate = rate;
+        this.corruptEvery = corruptEvery;
         long started = System.nanoTime();
 
         ModelStore opened = store.open();
@@ -248,7 +282,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** What has come back so far, and the figures the demo reports. */
     private static final class Progress {
         private final int total;
-        private final List<Long> latencies = new ArrayList<>();
+        private final LatencySamples latencies = new LatencySamples();
         private int results;
         private int deadLetters;
         private int labelled;
@@ -291,12 +325,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         }
 
         long percentile(double p) {
-            if (latencies.isEmpty()) {
-                return 0;
-            }
-            List<Long> sorted = new ArrayList<>(latencies);
-            sorted.sort(null);
-            return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
+            return latencies.percentile(p);
         }
 
         String line(int sent, long startedNanos) {

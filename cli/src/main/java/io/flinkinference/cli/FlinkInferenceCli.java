@@ -17,7 +17,7 @@ import picocli.CommandLine.HelpCommand;
                 + "TensorRT on GPUs or ONNX Runtime on CPUs, results out through Kafka.",
         mixinStandardHelpOptions = true,
         versionProvider = FlinkInferenceCli.Version.class,
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class, KafkaCommand.class,
+        subcommands = {DemoCommand.class, OcrCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class, KafkaCommand.class,
             ModelsCommand.class,
             SetupCommand.class, GpuCheckCommand.class,
             HelpCommand.class},

@@ -1,6 +1,6 @@
 package io.flinkinference.cli;
 
-import io.flinkinference.avro.ImageEncoding;
+import io.flinkinference.cli.ImageInputs.Item;
 import io.flinkinference.jobs.cli.KafkaOptions;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.TopicLimits;
@@ -18,16 +18,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * {@code flink-inference produce}: send image files into a topic as Avro ImageRecords, and say
@@ -44,7 +41,6 @@ import java.util.stream.Stream;
         mixinStandardHelpOptions = true,
         footer = {"", "Example:", "  flink-inference produce -b localhost:9092 --topic images photos/ scan.png"})
 final class ProduceCommand implements Callable<Integer> {
-    private static final List<String> IMAGE_SUFFIXES = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
     /** Largest request the producer sends; a topic's own limit is checked per file before sending. */
     static final int MAX_REQUEST_BYTES = 64 << 20;
 
@@ -63,18 +59,19 @@ final class ProduceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** A file to send, under the key it is sent with. */
-    record Item(Path file, String key) {}
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        List<Item> items = new ArrayList<>();
-        List<Path> notImages = new ArrayList<>();
-        collect(items, notImages);
-        if (!notImages.isEmpty()) {
-            out.printf("Skipped %d file(s) in the folders that are not .jpg, .jpeg, .png, .bmp or .gif: %s%n", notImages.size(),
-                    examples(notImages));
+        ImageInputs collected;
+        try {
+            collected = ImageInputs.collect(inputs);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), "No such file or folder: " + e.getFile());
+        }
+        List<Item> items = collected.images();
+        if (!collected.skipped().isEmpty()) {
+            out.printf("Skipped %d file(s) in the folders that are not .jpg, .jpeg, .png, .bmp or .gif: %s%n", collected.skipped().size(),
+                    collected.skippedExamples());
         }
         Properties producerProperties = kafka.clientProperties();
         // Fail within seconds, not the client's two minutes, when the brokers go away mid-way; each failure is reported.
@@ -102,7 +99,7 @@ final class ProduceCommand implements Callable<Integer> {
                     notSent.put(item, "is empty");
                     continue;
                 }
-                ImageProducer.Encoded image = producer.encode(ImageProducer.image(item.key(), data, encoding(item.file()), headers));
+                ImageProducer.Encoded image = producer.encode(ImageProducer.image(item.key(), data, item.encoding(), headers));
                 if (image.messageBytes() > limits.maxMessageBytes()) {
                     notSent.put(item, limits.tooLarge(image.messageBytes()));
                     continue;
@@ -138,46 +135,5 @@ final class ProduceCommand implements Callable<Integer> {
         err.printf("Not sent: %d image(s):%n", notSent.size());
         notSent.forEach((item, why) -> err.printf("  %s: %s%n", item.key(), why));
         return 1;
-    }
-
-    private void collect(List<Item> items, List<Path> notImages) throws IOException {
-        for (Path input : inputs) {
-            if (Files.isDirectory(input)) {
-                try (Stream<Path> walk = Files.walk(input)) {
-                    for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-                        if (isImage(file)) {
-                            items.add(new Item(file, key(file)));
-                        } else {
-                            notImages.add(file);
-                        }
-                    }
-                }
-            } else if (Files.isRegularFile(input)) {
-                items.add(new Item(input, key(input)));
-            } else {
-                throw new ParameterException(spec.commandLine(), "No such file or folder: " + input);
-            }
-        }
-    }
-
-    /** The path as the user named it (normalized, with forward slashes): unique across the folders given. */
-    static String key(Path file) {
-        return file.normalize().toString().replace('\\', '/');
-    }
-
-    private static String examples(List<Path> files) {
-        List<String> names = files.stream().limit(5).map(ProduceCommand::key).toList();
-        return String.join(", ", names) + (files.size() > names.size() ? ", ..." : "");
-    }
-
-    private static boolean isImage(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return IMAGE_SUFFIXES.stream().anyMatch(name::endsWith);
-    }
-
-    private static ImageEncoding encoding(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".png") ? ImageEncoding.PNG
-                : name.endsWith(".jpg") || name.endsWith(".jpeg") ? ImageEncoding.JPEG : ImageEncoding.IMAGE;
     }
 }

@@ -112,7 +112,7 @@ class CommandLineJobTest {
                 .contains("big.jpg: its message would be").contains("max.message.bytes of 0.00 MB").contains("kafka-configs.sh")
                 .contains("empty.png: is empty");
         assertThat(keysIn("small-images", 2)).containsExactlyInAnyOrder(
-                ProduceCommand.key(images.resolve("a/same.png")), ProduceCommand.key(images.resolve("b/same.png")));
+                ImageInputs.key(images.resolve("a/same.png")), ImageInputs.key(images.resolve("b/same.png")));
     }
 
     @Test
@@ -181,6 +181,55 @@ class CommandLineJobTest {
             consumer.poll(Duration.ofMillis(500)).forEach(record -> keys.add(record.key()));
         }
         return keys;
+    }
+
+    @Test
+    void runsTheOcrPipelineWithItsOwnBatchSizes(@TempDir Path pages) throws Exception {
+        kafka.createTopics(1, "cli-ocr-images", "cli-ocr-results", "cli-ocr-dead");
+        Map<String, String> truth = new java.util.HashMap<>();
+        // Two pages the recognizer reads well (7200 has an upside-down line the classifier leaves as it is): this test
+        // is about the entry point; OcrJobTest and the demo measure accuracy.
+        long[] seeds = {7100, 7102};
+        for (int i = 0; i < 2; i++) {
+            io.flinkinference.samples.DocumentPages.Page page = io.flinkinference.samples.DocumentPages.page(seeds[i]);
+            Path file = Files.write(pages.resolve("page-" + i + ".png"), page.png());
+            truth.put(ImageInputs.key(file), page.text());
+        }
+        assertThat(run("produce", "-b", kafka.bootstrapServers(), "--topic", "cli-ocr-images", pages.toString())).isZero();
+        Path config = Files.writeString(pages.resolve("ocr.properties"), "ocr.recognition.max-batch-size=8\n");
+
+        assertThat(run("run", "-b", kafka.bootstrapServers(), "--pipeline", "ocr", "--input-topic", "cli-ocr-images",
+                "--output-topic", "cli-ocr-results", "--dead-letter-topic", "cli-ocr-dead", "--store", store, "--bounded",
+                "--det-max-batch-size", "2", "--config", config.toString(), "--checkpoint-interval", "1s",
+                "--web-ui-port", "0", "--state-dir", pages.resolve("state").toString()))
+                .as(cli.err()).isZero();
+        assertThat(cli.out()).contains("OCR (ppocr-det, ppocr-cls, ppocr-rec)").contains("Job finished.")
+                .doesNotContain("Flink settings from"); // ocr.* keys are the job's, not Flink's
+
+        Map<String, String> read = new java.util.HashMap<>();
+        try (io.flinkinference.jobs.kafka.OutputTopicsReader<io.flinkinference.avro.OcrResult> reader =
+                new io.flinkinference.jobs.kafka.OutputTopicsReader<>(kafka.bootstrapServers(), "cli-ocr-results", "cli-ocr-dead",
+                        io.flinkinference.avro.OcrResult.getClassSchema(), new Properties())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (read.size() < truth.size() && System.nanoTime() < deadline) {
+                reader.poll(Duration.ofMillis(200)).results().forEach(r -> read.put(r.getId(), r.getText()));
+            }
+        }
+        assertThat(read.keySet()).containsExactlyInAnyOrderElementsOf(truth.keySet());
+        truth.forEach((id, text) -> assertThat(io.flinkinference.operators.ocr.CharacterErrorRate.of(text, read.get(id)))
+                .as(id + ": " + read.get(id)).isLessThan(0.1));
+    }
+
+    @Test
+    void theOcrPipelineRefusesTheClassifyOptionsAndUnknownOcrKeys(@TempDir Path folder) throws IOException {
+        assertThat(run("run", "-b", kafka.bootstrapServers(), "--pipeline", "ocr", "--model", "ppocr-cls")).isEqualTo(2);
+        assertThat(cli.err()).contains("--det-max-batch-size");
+        assertThat(run("run", "-b", kafka.bootstrapServers(), "--model", "ppocr-cls", "--rec-max-batch-size", "4")).isEqualTo(2);
+        assertThat(cli.err()).contains("are for --pipeline ocr");
+
+        Path config = Files.writeString(folder.resolve("typo.properties"), "ocr.detection.max-batchsize=2\n");
+        assertThat(run("run", "-b", kafka.bootstrapServers(), "--pipeline", "ocr", "--config", config.toString())).isEqualTo(1);
+        assertThat(cli.err()).contains("Unknown OCR setting(s) [ocr.detection.max-batchsize]").contains("ocr.detection.max-batch-size");
     }
 
     private int run(String... args) {

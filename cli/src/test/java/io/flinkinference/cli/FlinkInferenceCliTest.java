@@ -3,6 +3,8 @@ package io.flinkinference.cli;
 import io.flinkinference.testing.CommandRunner;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FlinkInferenceCliTest {
@@ -31,8 +33,33 @@ class FlinkInferenceCliTest {
     }
 
     @Test
+    void theOcrDemoReadsDocumentPagesAndEndsWithTheCharacterErrorRate() {
+        String store = System.getProperty("flinkinference.test.store", "target/test-model-store");
+
+        assertThat(run("demo", "--pipeline", "ocr", "--records", "12", "--rate", "0", "--corrupt-every", "6", "--seed", "7",
+                "--store", store)).as(cli.out()).isZero();
+
+        String output = cli.out();
+        assertThat(output).contains("Starting a Kafka broker").contains("Starting the OCR job").contains("ppocr-det, ppocr-cls, ppocr-rec")
+                .contains("warm-up").contains("sent 12/12");
+        List<String> lines = output.strip().lines().toList();
+        String summary = lines.get(lines.size() - 1);
+        // Pages 6 and 12 are corrupt (a truncated JPEG, random bytes): dead letters; the other ten have text.
+        assertThat(summary).matches("summary: images=12 results=10 dead_letters=2 cer=\\d+\\.\\d% "
+                + "throughput=\\d+\\.\\d/s p50_ms=\\d+ p99_ms=\\d+");
+        double cer = Double.parseDouble(summary.replaceAll(".*cer=([0-9.]+)%.*", "$1"));
+        assertThat(cer).isLessThan(5.0);
+    }
+
+    @Test
+    void theClassifyDemosOptionsRefuseTheOcrStagesBatchSizes() {
+        assertThat(run("demo", "--det-max-batch-size", "2")).isEqualTo(2);
+        assertThat(cli.err()).contains("are for --pipeline ocr");
+    }
+
+    @Test
     void everyCommandsHelpWorksEvenWithRequiredOptionsMissing() {
-        for (String[] command : new String[][] {{"models", "import", "--help"}, {"setup", "import", "--help"},
+        for (String[] command : new String[][] {{"models", "import", "--help"}, {"setup", "import", "--help"}, {"ocr", "--help"},
             {"produce", "--help"}, {"consume", "--help"}, {"setup", "tensorrt", "--help"}}) {
             assertThat(run(command)).as(String.join(" ", command) + ": " + cli.err()).isZero();
             assertThat(cli.out()).contains("Usage: flink-inference");

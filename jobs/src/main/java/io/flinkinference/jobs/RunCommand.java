@@ -3,7 +3,11 @@ package io.flinkinference.jobs;
 import io.flinkinference.jobs.cli.BatcherScopeConverter;
 import io.flinkinference.jobs.cli.DurationConverter;
 import io.flinkinference.jobs.cli.KafkaOptions;
+import io.flinkinference.jobs.cli.OcrStageOptions;
+import io.flinkinference.jobs.cli.Pipeline;
 import io.flinkinference.jobs.cli.StoreFileSystems;
+import io.flinkinference.jobs.ocr.OcrJob;
+import io.flinkinference.jobs.ocr.OcrOptions;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.engine.Engines;
@@ -43,7 +47,10 @@ import java.util.concurrent.Callable;
             "Run the streaming inference job: images (Avro ImageRecord) from --input-topic, results (Avro "
                     + "InferenceResult) to --output-topic, failures (Avro DeadLetter) to --dead-letter-topic.",
             "Without --jobmanager it runs on a local Flink MiniCluster until stopped (Ctrl-C) or, with "
-                    + "--bounded, until the input read at start is done."
+                    + "--bounded, until the input read at start is done.",
+            "With --pipeline ocr it runs the OCR job instead: text detection, line orientation and recognition "
+                    + "(ppocr-det, ppocr-cls, ppocr-rec), one Avro OcrResult per image (its lines in reading order, "
+                    + "with boxes and confidences) to --output-topic."
         },
         mixinStandardHelpOptions = true,
         sortOptions = false,
@@ -57,8 +64,16 @@ import java.util.concurrent.Callable;
                     + "inference.* and engine keys (config.yaml, -D, a FlinkDeployment's flinkConfiguration). Unknown "
                     + "inference.* and engine keys are refused when the job is built.",
             "",
+            "OCR settings (--pipeline ocr; also in --config): ocr.detection.model, ocr.orientation.model, "
+                    + "ocr.recognition.model (default ppocr-det, ppocr-cls, ppocr-rec) and ocr.<stage>.max-batch-size "
+                    + "(--det-max-batch-size, --cls-max-batch-size, --rec-max-batch-size); the inference.* settings "
+                    + "(store, engine, queue delay, in-flight batches) apply to all three stages. Unknown ocr.* keys "
+                    + "are refused.",
+            "",
             "Examples:",
             "  flink-inference run -b localhost:9092 --model ppocr-cls",
+            "  flink-inference run -b localhost:9092 --pipeline ocr --output-topic ocr \\",
+            "      --det-max-batch-size 2 --rec-max-batch-size 32",
             "  flink-inference run -b broker:9093 --model ppocr-cls:3 \\",
             "      --delivery-guarantee exactly-once --jobmanager flink-jm:8081 \\",
             "      --kafka-property security.protocol=SASL_SSL",
@@ -81,6 +96,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--group-id", paramLabel = "GROUP", defaultValue = "flink-inference", description = "Kafka consumer group, also the prefix of transactional ids (default ${DEFAULT-VALUE}).")
     String groupId;
 
+    @Option(names = "--pipeline", paramLabel = "PIPELINE", defaultValue = "classify", converter = Pipeline.Converter.class,
+            description = "classify: one model (--model) on each image; ocr: the OCR job, three models (see below) "
+                    + "(default ${DEFAULT-VALUE}).")
+    Pipeline pipeline;
+
     @Option(names = "--model", paramLabel = "NAME[:VERSION]", description = "Model to run: NAME, NAME:latest or NAME:VERSION (inference.model).")
     String model;
 
@@ -102,6 +122,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--max-inflight", paramLabel = "N", description = "Batches running at once per subtask (inference.batch.max-inflight, default 2).")
     Integer maxInflight;
+
+    @Mixin
+    OcrStageOptions ocrStages;
 
     @Option(names = "--batch-scope", paramLabel = "SCOPE", description = "task-manager: a TaskManager's subtasks serving "
             + "the model share batches; subtask: each batches alone (inference.batch.scope, default task-manager).", converter = BatcherScopeConverter.class)
@@ -179,7 +202,10 @@ public final class RunCommand implements Callable<Integer> {
         // Inside flink run or application mode, the cluster's configuration (config.yaml, -D, a FlinkDeployment's
         // flinkConfiguration) may carry inference.* and engine keys too.
         StreamExecutionEnvironment clusterEnv = clusterEntryPoint ? StreamExecutionEnvironment.getExecutionEnvironment() : null;
-        StreamingInferenceJob.Settings settings = settings(clusterEnv == null ? new Configuration() : clusterEnv.getConfiguration());
+        ReadableConfig clusterConfig = clusterEnv == null ? new Configuration() : clusterEnv.getConfiguration();
+        StreamingInferenceJob.Settings settings = settings(clusterConfig);
+        OcrJob.Settings ocr = pipeline == Pipeline.OCR ? ocrSettings(settings, clusterConfig) : null;
+        String what = ocr != null ? ocr.describe() : settings.model();
         JobManagerAddress cluster = jobManager == null ? null : JobManagerAddress.parse(jobManager);
         if (cluster != null) {
             cluster.checkReachable(); // first: without a cluster nothing else matters
@@ -189,7 +215,11 @@ public final class RunCommand implements Callable<Integer> {
             StoreFileSystems.prepare(settings.inference().getOptional(InferenceOptions.MODEL_STORE).map(URI::create)
                     .orElseGet(ModelStore::defaultRoot), flinkSettings().toMap());
         }
-        StreamingInferenceJob.preflight(settings);
+        if (ocr != null) {
+            OcrJob.preflight(ocr);
+        } else {
+            StreamingInferenceJob.preflight(settings);
+        }
         boolean local = jobManager == null && !clusterEntryPoint;
         int webPort = local && webUiPort > 0 ? LocalEnvironments.portOrFree(webUiPort) : 0;
         if (webPort != webUiPort && webPort > 0) {
@@ -197,10 +227,15 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (local) {
             // Only where this process runs the job itself: a cluster's TaskManagers have the GPUs, not its client.
-            StreamingInferenceJob.preflightLocalEngine(settings);
+            if (ocr != null) {
+                OcrJob.preflightLocalEngine(ocr);
+            } else {
+                StreamingInferenceJob.preflightLocalEngine(settings);
+            }
         }
+        // The OCR job's state is not the classify job's: with the same group and topics they keep apart folders.
         LocalJobState state = !local ? null : stateDir != null ? new LocalJobState(stateDir)
-                : LocalJobState.defaultFor(groupId, inputTopic, outputTopic);
+                : LocalJobState.defaultFor(ocr != null ? "ocr-" + groupId : groupId, inputTopic, outputTopic);
         Optional<Path> restorePoint = state == null ? Optional.empty() : state.latestRestorePoint();
         StreamExecutionEnvironment env = cluster != null ? remote(cluster, settings.inference().get(InferenceOptions.ENGINE))
                 : clusterEnv != null ? clusterEnv
@@ -210,10 +245,14 @@ public final class RunCommand implements Callable<Integer> {
             env.configure(flink, Thread.currentThread().getContextClassLoader());
             spec.commandLine().getOut().println("Flink settings from " + config + ": " + flink.keySet());
         }
-        StreamingInferenceJob.build(env, settings);
+        if (ocr != null) {
+            OcrJob.build(env, ocr);
+        } else {
+            StreamingInferenceJob.build(env, settings);
+        }
         var out = spec.commandLine().getOut();
-        submitted = env.executeAsync("flink-inference " + settings.model() + " " + inputTopic + " -> " + outputTopic);
-        out.println("Submitted job " + submitted.getJobID() + ": " + inputTopic + " -> " + settings.model() + " -> " + outputTopic
+        submitted = env.executeAsync("flink-inference " + what + " " + inputTopic + " -> " + outputTopic);
+        out.println("Submitted job " + submitted.getJobID() + ": " + inputTopic + " -> " + what + " -> " + outputTopic
                 + " (dead letters: " + deadLetterTopic + ")");
         if (jobManager != null) {
             out.println("It runs on " + jobManager + "; follow it in the Flink web UI there.");
@@ -278,7 +317,16 @@ public final class RunCommand implements Callable<Integer> {
         set(inference, InferenceOptions.PREFERRED_BATCH_SIZES, preferredBatchSizes);
         set(inference, InferenceOptions.MAX_INFLIGHT_BATCHES, maxInflight);
         set(inference, InferenceOptions.BATCHER_SCOPE, batchScope);
-        if (inference.getOptional(InferenceOptions.MODEL).isEmpty()) {
+        if (pipeline == Pipeline.OCR) {
+            if (model != null || maxBatchSize != null) {
+                throw new ParameterException(spec.commandLine(), "--model and --max-batch-size are the classify pipeline's; "
+                        + "the OCR pipeline's models are ocr.detection.model, ocr.orientation.model and ocr.recognition.model "
+                        + "(in --config), its batch sizes --det-max-batch-size, --cls-max-batch-size and --rec-max-batch-size.");
+            }
+        } else if (ocrStages.anyGiven()) {
+            throw new ParameterException(spec.commandLine(), "--det-max-batch-size, --cls-max-batch-size and --rec-max-batch-size "
+                    + "are for --pipeline ocr.");
+        } else if (inference.getOptional(InferenceOptions.MODEL).isEmpty()) {
             throw new ParameterException(spec.commandLine(), "No model given: pass --model NAME[:VERSION] (or inference.model in --config).");
         }
         DeliveryGuarantee guarantee = switch (deliveryGuarantee.toLowerCase()) {
@@ -292,7 +340,28 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * The {@code --config} file's keys that are neither inference.*, engine nor kafka.* keys:
+     * The OCR job's settings: {@code io}, and its stages from the {@code ocr.*} keys of {@code cluster},
+     * over them the {@code --config} file's, over those the command-line options.
+     */
+    OcrJob.Settings ocrSettings(StreamingInferenceJob.Settings io, ReadableConfig cluster) throws IOException {
+        Configuration stages = new Configuration();
+        if (cluster instanceof Configuration clusterConfiguration) {
+            clusterConfiguration.toMap().forEach((key, value) -> {
+                if (key.startsWith(OcrOptions.PREFIX)) {
+                    stages.setString(key, value);
+                }
+            });
+        }
+        file().forEach((key, value) -> {
+            if (key.startsWith(OcrOptions.PREFIX)) {
+                stages.setString(key, value);
+            }
+        });
+        return OcrOptions.settings(io, ocrStages.over(stages));
+    }
+
+    /**
+     * The {@code --config} file's keys that are neither inference.*, ocr.*, engine nor kafka.* keys:
      * Flink's own (execution.checkpointing.*, state.backend.type, pipeline.*, ...), applied to the
      * job's environment as {@code -D} would. Flink ignores keys it does not know, as it does in its
      * own configuration files; the command prints the ones it applied.
@@ -300,7 +369,8 @@ public final class RunCommand implements Callable<Integer> {
     Configuration flinkSettings() throws IOException {
         Configuration flink = new Configuration();
         file().forEach((key, value) -> {
-            if (!key.startsWith("kafka.") && !key.startsWith("inference.") && !Engines.isEngineKey(key)) {
+            if (!key.startsWith("kafka.") && !key.startsWith("inference.") && !key.startsWith(OcrOptions.PREFIX)
+                    && !Engines.isEngineKey(key)) {
                 flink.setString(key, value);
             }
         });

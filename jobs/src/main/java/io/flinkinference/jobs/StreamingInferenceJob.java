@@ -70,35 +70,53 @@ public final class StreamingInferenceJob {
     }
 
     /**
-     * Fails fast, before anything is submitted, when the brokers cannot be reached, a topic is
-     * missing or the model is not in the store, with a message that says which and how to fix it.
-     */
-    /**
      * For jobs that run on this machine (not submitted to a cluster): checks that the engine can run
      * the model here, e.g. that TensorRT, a GPU and a plan for it exist.
      */
     public static void preflightLocalEngine(Settings settings) {
-        URI store = settings.inference().getOptional(InferenceOptions.MODEL_STORE).map(URI::create)
-                .orElseGet(ModelStore::defaultRoot);
-        ModelVersion model = ModelStore.open(store).resolve(ModelRef.parse(settings.model()));
-        Engines.provider(settings.inference().get(InferenceOptions.ENGINE)).checkRunnableHere(model, settings.inference());
+        preflightLocalEngine(settings, settings.model());
     }
 
+    /** As {@link #preflightLocalEngine(Settings)}, for {@code model} with the settings' store and engine. */
+    public static void preflightLocalEngine(Settings settings, String model) {
+        ModelVersion version = ModelStore.open(store(settings.inference())).resolve(ModelRef.parse(model));
+        Engines.provider(settings.inference().get(InferenceOptions.ENGINE)).checkRunnableHere(version, settings.inference());
+    }
+
+    /**
+     * Fails fast, before anything is submitted, when the brokers cannot be reached, a topic is
+     * missing or the model is not in the store, with a message that says which and how to fix it.
+     */
     public static void preflight(Settings settings) {
         String model = settings.model();
         if (model == null) {
             throw new IllegalArgumentException("No model given: pass --model NAME[:VERSION].");
         }
-        URI store = settings.inference().getOptional(InferenceOptions.MODEL_STORE).map(URI::create)
-                .orElseGet(ModelStore::defaultRoot);
-        // Hashes every file: a model changed after publishing is refused here, not by every subtask in turn.
-        ModelStore.open(store).resolve(ModelRef.parse(model)).verifyOrThrow();
+        requireVerifiedModel(settings.inference(), model);
+        requireKafka(settings);
+    }
 
+    /**
+     * Resolves {@code model} in the store of {@code inference} ({@code inference.model-store}) and hashes every file of it: a model changed after
+     * publishing is refused here, not by every subtask in turn.
+     */
+    public static ModelVersion requireVerifiedModel(org.apache.flink.configuration.ReadableConfig inference, String model) {
+        ModelVersion version = ModelStore.open(store(inference)).resolve(ModelRef.parse(model));
+        version.verifyOrThrow();
+        return version;
+    }
+
+    /** The brokers answer and the input, output and dead-letter topics exist. */
+    public static void requireKafka(Settings settings) {
         try (Admin client = KafkaAdmins.open(settings.bootstrapServers(), settings.kafka())) {
             KafkaAdmins.requireBrokers(client, settings.bootstrapServers(), "");
             KafkaAdmins.requireTopics(client, settings.bootstrapServers(),
                     List.of(settings.inputTopic(), settings.outputTopic(), settings.deadLetterTopic()));
         }
+    }
+
+    private static URI store(org.apache.flink.configuration.ReadableConfig inference) {
+        return inference.getOptional(InferenceOptions.MODEL_STORE).map(URI::create).orElseGet(ModelStore::defaultRoot);
     }
 
     /** Adds the job's operators to {@code env}, and a bounded restart strategy unless its configuration sets one ({@link BoundedRestarts}). */

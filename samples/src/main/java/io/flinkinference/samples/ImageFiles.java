@@ -69,4 +69,23 @@ public final class ImageFiles {
         }
         throw new IllegalArgumentException("Not a baseline JPEG: no SOF0 frame header");
     }
+
+    /**
+     * The PNG with its IHDR chunk claiming {@code width} x {@code height} (and its CRC made right
+     * again, so that only the size is a lie): a file of a few hundred bytes whose decoded raster
+     * would take {@code width * height * 4} bytes.
+     */
+    public static byte[] pngClaimingSize(byte[] png, int width, int height) {
+        // Signature (8 bytes), then IHDR: length (4), type (4), width (4), height (4), 5 more bytes, CRC (4).
+        if (png.length < 33 || png[12] != 'I' || png[13] != 'H' || png[14] != 'D' || png[15] != 'R') {
+            throw new IllegalArgumentException("Not a PNG: no IHDR chunk after the signature");
+        }
+        byte[] patched = png.clone();
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(patched);
+        header.putInt(16, width).putInt(20, height);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(patched, 12, 17); // the chunk's type and data
+        header.putInt(29, (int) crc.getValue());
+        return patched;
+    }
 }

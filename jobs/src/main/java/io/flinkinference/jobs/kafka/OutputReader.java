@@ -2,30 +2,17 @@ package io.flinkinference.jobs.kafka;
 
 import io.flinkinference.avro.DeadLetter;
 import io.flinkinference.avro.InferenceResult;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.UUID;
 
 /**
- * Reads the job's two outputs, results and dead letters, from the beginning, with
- * {@code read_committed} so that only committed (exactly-once) output is seen.
+ * Reads the streaming job's two outputs, results ({@code InferenceResult}) and dead letters, from
+ * the beginning, with {@code read_committed}: {@link OutputTopicsReader} for that result type.
  */
 public final class OutputReader implements AutoCloseable {
-    private final String resultTopic;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final AvroMessages<InferenceResult> results = new AvroMessages<>(InferenceResult.getClassSchema());
-    private final AvroMessages<DeadLetter> deadLetters = new AvroMessages<>(DeadLetter.getClassSchema());
+    private final OutputTopicsReader<InferenceResult> reader;
 
     /** What one poll brought. */
     public record Batch(List<InferenceResult> results, List<DeadLetter> deadLetters, List<Unreadable> unreadable) {}
@@ -39,69 +26,27 @@ public final class OutputReader implements AutoCloseable {
     }
 
     public OutputReader(String bootstrapServers, String resultTopic, String deadLetterTopic, Properties extra) {
-        Properties props = new Properties();
-        props.putAll(extra);
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, "flink-inference-reader-" + UUID.randomUUID());
-        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // Reading must not create a misspelt topic (brokers allow it by default), which would then wait forever.
-        props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        this.resultTopic = resultTopic;
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(resultTopic, deadLetterTopic));
+        this.reader = new OutputTopicsReader<>(bootstrapServers, resultTopic, deadLetterTopic, InferenceResult.getClassSchema(), extra);
     }
 
-    /**
-     * Polls once. A record that does not decode (another producer's bytes, another schema) is
-     * returned as {@link Unreadable} rather than failing the poll: one foreign record must not hide
-     * the records after it.
-     */
+    /** Polls once; see {@link OutputTopicsReader#poll}. */
     public Batch poll(Duration timeout) {
-        List<InferenceResult> newResults = new java.util.ArrayList<>();
-        List<DeadLetter> newDeadLetters = new java.util.ArrayList<>();
-        List<Unreadable> unreadable = new java.util.ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
-            Header schema = record.headers().lastHeader(AvroMessages.SCHEMA_HEADER);
-            byte[] writer = schema == null ? null : schema.value();
-            try {
-                if (record.topic().equals(resultTopic)) {
-                    newResults.add(results.decode(record.value(), writer));
-                } else {
-                    newDeadLetters.add(deadLetters.decode(record.value(), writer));
-                }
-            } catch (IOException | RuntimeException e) {
-                // The header's schema can itself be garbage (SchemaParseException) or unresolvable (AvroTypeException).
-                unreadable.add(new Unreadable(record.topic(), record.partition(), record.offset(), e.getMessage()));
-            }
-        }
-        return new Batch(newResults, newDeadLetters, unreadable);
+        OutputTopicsReader.Batch<InferenceResult> batch = reader.poll(timeout);
+        return new Batch(batch.results(), batch.deadLetters(), batch.unreadable());
     }
 
-    /**
-     * Whether the consumer has been given its partitions yet. Until then a poll returns nothing
-     * however much the topics hold, so waiting for "no new records" must not start before.
-     */
+    /** See {@link OutputTopicsReader#assigned}. */
     public boolean assigned() {
-        return !consumer.assignment().isEmpty();
+        return reader.assigned();
     }
 
-    /**
-     * Whether everything committed so far has been read: on every assigned partition the position
-     * has reached the end, which for a {@code read_committed} reader is the last stable offset, so
-     * open transactions do not count. False while no partition is assigned.
-     */
+    /** See {@link OutputTopicsReader#caughtUp}. */
     public boolean caughtUp() {
-        Set<TopicPartition> assigned = consumer.assignment();
-        if (assigned.isEmpty()) {
-            return false;
-        }
-        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
-        return assigned.stream().allMatch(partition -> consumer.position(partition) >= ends.get(partition));
+        return reader.caughtUp();
     }
 
     @Override
     public void close() {
-        consumer.close();
+        reader.close();
     }
 }

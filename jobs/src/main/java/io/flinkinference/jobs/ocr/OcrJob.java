@@ -18,11 +18,16 @@ import io.flinkinference.operators.ocr.OrientationTranslator;
 import io.flinkinference.operators.ocr.RecognitionTranslator;
 import io.flinkinference.operators.ocr.RecognizedLine;
 import io.flinkinference.operators.translate.InferenceTranslator;
+import io.flinkinference.modelstore.ModelStoreException.ModelNotFoundException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The OCR job (issue 12): Kafka (Avro {@code ImageRecord}) -> text detection and DB
@@ -34,7 +39,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Each model runs in its own batching function with its own settings: the three share the
  * {@code inference.*} settings given (store, engine, queue delay, ...), and each stage's
- * {@code Settings} override the model and the batch size.
+ * {@link Stage} overrides the model and the batch size ({@link OcrOptions}: {@code ocr.<stage>.*}).
  */
 public final class OcrJob {
     private OcrJob() {}
@@ -45,14 +50,57 @@ public final class OcrJob {
      */
     public record Settings(StreamingInferenceJob.Settings io, Stage detection, Stage orientation, Stage recognition) {
 
-        /** The three PaddleOCR models of the model store with batch sizes that suit them on a CPU. */
+        /** The three PaddleOCR models of the model store with batch sizes that suit them on a CPU ({@link OcrOptions}' defaults). */
         public static Settings paddleOcr(StreamingInferenceJob.Settings io) {
-            return new Settings(io, new Stage("ppocr-det", 4), new Stage("ppocr-cls", 32), new Stage("ppocr-rec", 16));
+            return OcrOptions.settings(io, new Configuration());
+        }
+
+        public List<Stage> stages() {
+            return List.of(detection, orientation, recognition);
+        }
+
+        /** The models in words, for messages and the job's name. */
+        public String describe() {
+            return "OCR (" + stages().stream().map(Stage::model).collect(Collectors.joining(", ")) + ")";
         }
     }
 
     /** One model of the pipeline and the largest batch it is given. */
     public record Stage(String model, int maxBatchSize) {}
+
+    /**
+     * Fails fast, before anything is submitted: every stage's model is in the store and its files
+     * hash as its manifest says ({@link StreamingInferenceJob#requireVerifiedModel}), the brokers
+     * answer and the topics exist. A model that is not there names the command that fetches the
+     * bundled ones.
+     */
+    public static void preflight(Settings settings) {
+        requireModels(settings.io().inference(), settings.stages());
+        StreamingInferenceJob.requireKafka(settings.io());
+    }
+
+    /**
+     * The models part of {@link #preflight}, on its own for callers that check the models before
+     * they have a broker to check: {@code stages}' models, in the store of {@code inference}.
+     */
+    public static void requireModels(ReadableConfig inference, List<Stage> stages) {
+        for (Stage stage : stages) {
+            try {
+                StreamingInferenceJob.requireVerifiedModel(inference, stage.model());
+            } catch (ModelNotFoundException e) {
+                throw new ModelNotFoundException("The OCR pipeline needs " + stages.stream().map(Stage::model)
+                        .collect(Collectors.joining(", ")) + ". " + e.getMessage()
+                        + " For the bundled PaddleOCR models run: flink-inference models fetch");
+            }
+        }
+    }
+
+    /** For a job that runs on this machine: the engine can run every stage's model here. */
+    public static void preflightLocalEngine(Settings settings) {
+        for (Stage stage : settings.stages()) {
+            StreamingInferenceJob.preflightLocalEngine(settings.io(), stage.model());
+        }
+    }
 
     /** Adds the job's operators to {@code env}, and a bounded restart strategy unless its configuration sets one. */
     public static void build(StreamExecutionEnvironment env, Settings settings) {

@@ -8,9 +8,10 @@ import io.flinkinference.jobs.kafka.AvroMessages;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.ocr.CharacterErrorRate;
+import io.flinkinference.samples.DocumentPages;
+import io.flinkinference.samples.DocumentPages.Page;
 import io.flinkinference.samples.EmbeddedKafka;
 import io.flinkinference.samples.ImageFiles;
-import io.flinkinference.samples.TextLineImages;
 import io.flinkinference.testing.TestClusters;
 import io.flinkinference.testing.TestModels;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,10 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +37,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -51,10 +47,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PaddleOCR models, on pages of known text.
  */
 class OcrJobTest {
-    private static final String[] WORDS = {
-        "invoice", "total", "amount", "date", "order", "number", "customer", "address", "payment", "due",
-        "shipping", "account", "balance", "report", "summary", "quantity", "price", "item", "tax", "paid"
-    };
     private static final int PAGES = 12;
     /** Measured 0.025 over these pages (0.023 before a quarter of the lines were turned upside down), every error a space the recognizer left out between two words; room for other CPUs. */
     private static final double MAX_CORPUS_CER = 0.05;
@@ -74,67 +66,23 @@ class OcrJobTest {
         kafka.close();
     }
 
-    /** A white page with 1 to 5 lines of 2 to 4 words each, at known places, and its text. */
-    private record Page(byte[] png, List<String> lines, int upsideDown) {}
-
-    private static Page page(long seed) {
-        Random random = new Random(seed);
-        int lineCount = 1 + random.nextInt(5);
-        int lineHeight = 64;
-        BufferedImage page = new BufferedImage(720, 40 + lineCount * lineHeight + 40, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = page.createGraphics();
-        List<String> lines = new ArrayList<>();
-        int turned = 0;
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, page.getWidth(), page.getHeight());
-            for (int i = 0; i < lineCount; i++) {
-                int words = 2 + random.nextInt(3);
-                List<String> line = new ArrayList<>();
-                for (int w = 0; w < words; w++) {
-                    line.add(WORDS[random.nextInt(WORDS.length)]);
-                }
-                String text = String.join(" ", line);
-                Font font = new Font(random.nextBoolean() ? Font.SANS_SERIF : Font.SERIF, Font.PLAIN, 26 + random.nextInt(8));
-                BufferedImage rendered = TextLineImages.render(text, font);
-                // About one line in four upside down: the orientation classifier must turn it before recognition.
-                boolean upsideDown = random.nextInt(4) == 0;
-                turned += upsideDown ? 1 : 0;
-                g.drawImage(upsideDown ? TextLineImages.rotate180(rendered) : rendered, 30 + random.nextInt(60),
-                        40 + i * lineHeight, null);
-                lines.add(text);
-            }
-        } finally {
-            g.dispose();
-        }
-        return new Page(ImageFiles.png(page), lines, turned);
-    }
-
-    private static byte[] blankPage() {
-        BufferedImage page = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = page.createGraphics();
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, page.getWidth(), page.getHeight());
-        } finally {
-            g.dispose();
-        }
-        return ImageFiles.png(page);
-    }
-
     @Test
     void everyLineOfEveryPageInReadingOrderBlankPagesEmptyCorruptOnesDeadLetters() throws Exception {
         kafka.createTopics(2, "ocr-images", "ocr-results", "ocr-dead");
         Map<String, Page> pages = new HashMap<>();
         try (ImageProducer producer = new ImageProducer(kafka.bootstrapServers(), "ocr-images", new Properties())) {
             for (int i = 0; i < PAGES; i++) {
-                Page page = page(7000 + i);
+                Page page = DocumentPages.page(7000 + i);
                 pages.put("page-" + i, page);
                 producer.send(ImageProducer.image("page-" + i, page.png(), ImageEncoding.PNG, Map.of()));
             }
-            producer.send(ImageProducer.image("blank", blankPage(), ImageEncoding.PNG, Map.of()));
-            byte[] good = page(1).png();
+            producer.send(ImageProducer.image("blank", ImageFiles.png(DocumentPages.blank(640, 480)), ImageEncoding.PNG, Map.of()));
+            byte[] good = DocumentPages.page(1).png();
             producer.send(ImageProducer.image("truncated", Arrays.copyOf(good, good.length / 3), ImageEncoding.PNG, Map.of()));
+            producer.send(ImageProducer.image("one-pixel", ImageFiles.png(DocumentPages.blank(1, 1)), ImageEncoding.PNG, Map.of()));
+            // 3.6 gigapixels claimed in a few hundred bytes: decoding it would take 14 GB of heap, far past this JVM's.
+            producer.send(ImageProducer.image("claims-60000x60000",
+                    ImageFiles.pngClaimingSize(good, 60_000, 60_000), ImageEncoding.PNG, Map.of()));
         }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -146,15 +94,22 @@ class OcrJobTest {
         Map<String, OcrResult> results = readAll("ocr-results", OcrResult.getClassSchema(), OcrResult::getId);
         Map<String, DeadLetter> deadLetters = readAll("ocr-dead", DeadLetter.getClassSchema(), DeadLetter::getKey);
         System.out.printf("OCR job: %d images in %.1f s (start-up and model loading included): %.2f images/s%n",
-                PAGES + 2, seconds, (PAGES + 2) / seconds);
+                PAGES + 4, seconds, (PAGES + 4) / seconds);
 
         assertThat(pages.values().stream().mapToInt(Page::upsideDown).sum()).as("upside-down lines sent").isPositive();
         assertThat(results).containsOnlyKeys(concat(pages.keySet(), "blank"));
         assertThat(results.get("blank").getLines()).isEmpty();
         assertThat(results.get("blank").getText()).isEmpty();
-        assertThat(deadLetters).containsOnlyKeys("truncated");
+        assertThat(deadLetters).containsOnlyKeys("truncated", "one-pixel", "claims-60000x60000");
         assertThat(deadLetters.get("truncated").getStage()).isEqualTo("DECODE");
         assertThat(deadLetters.get("truncated").getErrorMessage()).contains("corrupt or truncated");
+        assertThat(deadLetters.get("one-pixel").getStage()).isEqualTo("PREPROCESS");
+        assertThat(deadLetters.get("one-pixel").getErrorMessage()).contains("1x1 pixels, too small to hold text");
+        // Refused from the header, by the configured limit, before a pixel was decoded.
+        assertThat(deadLetters.get("claims-60000x60000").getStage()).isEqualTo("DECODE");
+        assertThat(deadLetters.get("claims-60000x60000").getErrorMessage())
+                .contains("60000x60000").contains("over the limit of 50.0 megapixels (inference.image.max-pixels)")
+                .contains("it was not decoded");
 
         CharacterErrorRate corpus = new CharacterErrorRate();
         pages.forEach((id, page) -> {
@@ -166,7 +121,7 @@ class OcrJobTest {
                 // Each row must be its own line, in order: another line's words would be far off.
                 assertThat(CharacterErrorRate.of(page.lines().get(i), rows.get(i))).as(id + " row " + i).isLessThan(0.3);
             }
-            corpus.add(String.join("\n", page.lines()), result.getText());
+            corpus.add(page.text(), result.getText());
         });
         double cer = corpus.rate();
         System.out.printf("OCR job: character error rate %.4f over %d pages%n", cer, PAGES);

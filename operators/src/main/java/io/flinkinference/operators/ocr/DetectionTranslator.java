@@ -37,6 +37,13 @@ import java.util.Map;
 public final class DetectionTranslator implements InferenceTranslator<InferenceRequest, DetectedPage> {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The shortest side an image may have: a line of text needs a few pixels of height to be
+     * read at all, and a smaller image (a 1x1 tracking pixel, a thumbnail strip) stretched up to
+     * the detector's 32 pixels would give boxes made of interpolation, so it is refused, naming its size.
+     */
+    public static final int MIN_IMAGE_SIDE = 8;
+
     private final long maxImagePixels;
     private final int maxSide;
     private transient Preprocessing normalization;
@@ -76,6 +83,10 @@ public final class DetectionTranslator implements InferenceTranslator<InferenceR
     @Override
     public BatchInput<?> preprocess(InferenceRequest request) throws BadInputException {
         BufferedImage page = ImageDecoder.decode(request.payload(), maxImagePixels);
+        if (Math.min(page.getWidth(), page.getHeight()) < MIN_IMAGE_SIDE) {
+            throw new BadInputException(Stage.PREPROCESS, "The image is " + page.getWidth() + "x" + page.getHeight()
+                    + " pixels, too small to hold text: text detection needs at least " + MIN_IMAGE_SIDE + " pixels on each side.");
+        }
         DetectionResize resize = DetectionResize.of(page.getHeight(), page.getWidth(), maxSide);
         Tensor tensor = new ImagePreprocessor(resizedTo(resize)).batch(List.of(page));
         return TensorBatchifier.INSTANCE.input(Map.of(inputName, tensor));

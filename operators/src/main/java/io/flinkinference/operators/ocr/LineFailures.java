@@ -21,6 +21,9 @@ public final class LineFailures {
     public static final String LINE_COUNT = "ocr.lines";
     public static final String BOX = "ocr.box";
 
+    /** How a line's failure reason begins ("line 2 of 5: ..."), which a dead letter keeps: its image still has a result. */
+    private static final java.util.regex.Pattern LINE_REASON = java.util.regex.Pattern.compile("^line \\d+ of \\d+: ");
+
     private LineFailures() {}
 
     /** The failure of {@code crop} at {@code stage}; its payload is the crop as a PNG, the bytes the stage was given. */
@@ -37,6 +40,14 @@ public final class LineFailures {
         return new InferenceFailure(crop.imageId(), stage, error.getClass().getName(),
                 "line " + crop.lineIndex() + " of " + crop.lineCount() + ": " + reason, png(crop),
                 crop.eventTimeMillis(), metadata);
+    }
+
+    /**
+     * Whether a dead letter's reason is a line's (made by {@link #of}): its image is still written,
+     * that line without text, so a reader waiting for each image's answer waits for the result.
+     */
+    public static boolean isLineReason(String reason) {
+        return reason != null && LINE_REASON.matcher(reason).find();
     }
 
     /** Whether {@code failure} is a line's (made by {@link #of}) rather than a whole image's. */
