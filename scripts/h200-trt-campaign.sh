@@ -20,6 +20,8 @@
 #   J: the recognizer's FP16 plan at optimization level 1; the orientation classifier's FP16 and INT8 plans
 #   K: after J: the classifier's TensorRT jobs against ONNX Runtime's;
 #      the raw engine and the batching function side by side in one call (ResNet-50 FP16, batch 128)
+#   L: the recognizer's FP16 plan with its normalizations in FP32; raw engine and function (a batcher per
+#      TaskManager) side by side
 # (PyTorch eager on the same GPU: gpu-run.sh eager, run once on its own.)
 # Logs go to $OUT. Every step is bounded by timeout, so one that hangs leaves time for the rest.
 set -uo pipefail
@@ -31,7 +33,7 @@ step() { local limit=$1; shift; echo "=== $(date +%T) $* (limit ${limit}s)"; tim
 # ResNet-50 has random weights (no network there), so its logits are nearly tied and a top-1 gate is
 # stricter on it than on a trained model: the FP16 plan agreed 98.05% at the default 99% (diff 0.016 on
 # average). Its gates are set here, and the published figures say what each reached.
-case "${1:?phase A to K}" in
+case "${1:?phase A to L}" in
   A)
     step 90 $run unpack
     (step 60 $run photos /tmp/photos-calibration 256 256 1; step 60 $run photos /tmp/photos-validation 256 256 2;
@@ -150,6 +152,21 @@ case "${1:?phase A to K}" in
     done
     # The plan step's GPU test after --optimization-level was added.
     step 100 $run tests io.flinkinference.tools.setup.TensorRtCommandTest
+    ;;
+  L)
+    # A fresh machine: the recognizer's FP16 plan with its normalization layers pinned to FP32 (J's plan read
+    # other text than its parent on 7.5% of lines); then the ceiling and the function side by side, the
+    # function with one batcher per TaskManager (the default), twice, interleaved.
+    step 60 $run unpack
+    (step 60 $run photos /tmp/photos-validation 256 256 2; step 120 $run resnet50) > "$OUT/cpu-steps.log" 2>&1 &
+    step 250 $run setup tensorrt ppocr-rec --fp16 --optimization-level 1
+    wait
+    step 60 $run setup tensorrt resnet50 --fp16 --samples /tmp/photos-validation --opt-batch 128 --max-batch 256 \
+      --min-agreement 0.97
+    for round in 1 2; do
+      step 40 $run bench GpuEngineBenchmark $store 2 resnet50-fp16-trt-sm90
+      step 90 $run bench GpuFunctionBenchmark $store resnet50-fp16-trt-sm90 128 100000 4,8 task-manager
+    done
     ;;
   F)
     step 80 $run bench GpuAgreementCheck $store text-lines 2000 4 ppocr-cls-fp16-trt-sm90=ppocr-cls \
