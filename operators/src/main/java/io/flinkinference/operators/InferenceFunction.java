@@ -139,9 +139,12 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
     @Override
     public void asyncInvoke(IN input, ResultFuture<Either<InferenceFailure, OUT>> result) {
         BatchInput<?> batchInput;
+        long preprocessStart = System.nanoTime();
         try {
             batchInput = translator.preprocess(input);
+            metrics.preprocessed(System.nanoTime() - preprocessStart);
         } catch (BadInputException e) {
+            metrics.preprocessed(System.nanoTime() - preprocessStart);
             fail(input, e.stage(), e, result);
             return;
         }
@@ -152,13 +155,20 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
                         : new EngineException("A batch of " + spec.model() + " failed on " + spec.engine() + ": " + cause.getMessage(), cause));
                 return;
             }
+            long postprocessStart = System.nanoTime();
+            OUT output;
             try {
-                result.complete(List.of(Either.Right(translator.postprocess(input, row))));
+                output = translator.postprocess(input, row);
             } catch (BadInputException e) {
+                metrics.postprocessed(System.nanoTime() - postprocessStart);
                 fail(input, e.stage(), e, result);
+                return;
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
+                return;
             }
+            metrics.postprocessed(System.nanoTime() - postprocessStart);
+            result.complete(List.of(Either.Right(output)));
         });
     }
 

@@ -51,10 +51,21 @@ public final class DocumentPages {
         }
     }
 
-    /** The page of {@code seed}. */
+    /** The page of {@code seed}: 1 to 5 lines. */
     public static Page page(long seed) {
+        return page(seed, 1, 5);
+    }
+
+    /**
+     * The page of {@code seed} with {@code minLines} to {@code maxLines} lines (the seed also picks
+     * the count, so {@code page(seed)} is {@code page(seed, 1, 5)}).
+     */
+    public static Page page(long seed, int minLines, int maxLines) {
+        if (minLines < 1 || maxLines < minLines) {
+            throw new IllegalArgumentException("Lines per page: at least 1, and min <= max; not " + minLines + ".." + maxLines);
+        }
         Random random = new Random(seed);
-        int lineCount = 1 + random.nextInt(5);
+        int lineCount = minLines + random.nextInt(maxLines - minLines + 1);
         BufferedImage page = new BufferedImage(WIDTH, MARGIN + lineCount * LINE_PITCH + MARGIN, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = page.createGraphics();
         List<String> lines = new ArrayList<>();

@@ -42,6 +42,9 @@ import java.util.stream.Collectors;
  * {@link Stage} overrides the model and the batch size ({@link OcrOptions}: {@code ocr.<stage>.*}).
  */
 public final class OcrJob {
+    /** The fan-in's operator name, which tests look its checkpointed state up by. */
+    static final String COLLECT_LINES = "collect the lines of each image";
+
     private OcrJob() {}
 
     /**
@@ -126,7 +129,7 @@ public final class OcrJob {
         DataStream<ImageText> texts = read.results().union(unreadLines)
                 .keyBy(RecognizedLine::imageId, TypeInformation.of(String.class))
                 .process(new CollectLines(), TypeInformation.of(ImageText.class))
-                .name("collect the lines of each image").uid("ocr-collect-lines")
+                .name(COLLECT_LINES).uid("ocr-collect-lines")
                 .union(crops.getSideOutput(SplitIntoLines.TEXTLESS));
 
         texts.sinkTo(StreamingInferenceJob.sink(io, new OcrResultSerializer(io.outputTopic()), "ocr-results"))

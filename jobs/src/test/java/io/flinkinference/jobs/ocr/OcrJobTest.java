@@ -4,7 +4,6 @@ import io.flinkinference.avro.DeadLetter;
 import io.flinkinference.avro.ImageEncoding;
 import io.flinkinference.avro.OcrResult;
 import io.flinkinference.jobs.StreamingInferenceJob;
-import io.flinkinference.jobs.kafka.AvroMessages;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.ocr.CharacterErrorRate;
@@ -19,11 +18,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -145,25 +138,9 @@ class OcrJobTest {
     /** Every message of {@code topic}, read to the end offsets (the job has finished), by key; a key twice fails. */
     private static <T extends SpecificRecord> Map<String, T> readAll(String topic, org.apache.avro.Schema schema,
             Function<T, CharSequence> key) throws IOException {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        AvroMessages<T> messages = new AvroMessages<>(schema);
-        Map<String, T> byKey = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    T value = messages.decode(record.value(), record.headers().lastHeader(AvroMessages.SCHEMA_HEADER).value());
-                    T previous = byKey.put(key.apply(value).toString(), value);
-                    assertThat(previous).as("written twice: " + key.apply(value)).isNull();
-                }
-            }
+        try (CommittedMessages<T> messages = new CommittedMessages<>(kafka.bootstrapServers(), topic, schema, key)) {
+            messages.readToEnd(Duration.ofSeconds(30));
+            return messages.onePerKey();
         }
-        return byKey;
     }
 }

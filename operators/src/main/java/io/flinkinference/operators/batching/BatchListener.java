@@ -4,18 +4,18 @@ package io.flinkinference.operators.batching;
 public interface BatchListener {
     BatchListener NONE = new BatchListener() {
         @Override
-        public void batchCompleted(int batchSize, int records, long inferenceNanos) {}
+        public void batchCompleted(int batchSize, int records, long stackNanos, long inferenceNanos) {}
 
         @Override
         public void recordQueued(long queueNanos) {}
     };
 
     /**
-     * A batch of {@code batchSize} records (padding excluded) ran in {@code inferenceNanos}, and
-     * {@code records} of them were this listener's: all of them, unless the batcher is shared by
-     * several task slots.
+     * A batch of {@code batchSize} records (padding excluded) was stacked into the engine's inputs in
+     * {@code stackNanos} and ran in {@code inferenceNanos}, and {@code records} of them were this
+     * listener's: all of them, unless the batcher is shared by several task slots.
      */
-    void batchCompleted(int batchSize, int records, long inferenceNanos);
+    void batchCompleted(int batchSize, int records, long stackNanos, long inferenceNanos);
 
     /** A record waited {@code queueNanos} before its batch was cut. */
     void recordQueued(long queueNanos);

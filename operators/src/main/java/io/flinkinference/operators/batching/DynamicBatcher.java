@@ -236,12 +236,13 @@ public final class DynamicBatcher implements AutoCloseable {
                 pending.member.listener.recordQueued(cutNanos - pending.enqueuedNanos);
             }
             int rows = Math.max(batch.size(), engine.batchRange().min());
+            long stackStart = clock.nanoTime();
             Map<String, Tensor> inputs = batch.get(0).input.stackWith(batch.stream().<BatchInput<?>>map(Pending::input).toList(),
                     rows, context);
             long start = clock.nanoTime();
             outputs = context.infer(inputs);
             inferenceNanos = clock.nanoTime() - start;
-            reportBatch(batch, inferenceNanos);
+            reportBatch(batch, start - stackStart, inferenceNanos);
         } catch (Throwable t) {
             if (t instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -262,12 +263,12 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     /** Tells each member whose records rode in the batch how many of them did. */
-    private static void reportBatch(List<Pending> batch, long inferenceNanos) {
+    private static void reportBatch(List<Pending> batch, long stackNanos, long inferenceNanos) {
         Map<Member, Integer> recordsPerMember = new LinkedHashMap<>();
         for (Pending pending : batch) {
             recordsPerMember.merge(pending.member, 1, Integer::sum);
         }
-        recordsPerMember.forEach((member, records) -> member.listener.batchCompleted(batch.size(), records, inferenceNanos));
+        recordsPerMember.forEach((member, records) -> member.listener.batchCompleted(batch.size(), records, stackNanos, inferenceNanos));
     }
 
     /** Gives a context back to the idle ones, or closes it when a member that brought contexts has left. */

@@ -16,7 +16,13 @@ import java.util.Map;
 /**
  * The inference function's metrics, in its operator's metric group under {@code inference}:
  * histograms {@code batchSize}, {@code queueDelayMicros}, {@code inferenceMicros}; meters
- * {@code recordsPerSecond}, {@code batchesPerSecond}; counters {@code failures.<stage>}.
+ * {@code recordsPerSecond}, {@code batchesPerSecond}; counters {@code failures.<stage>}; and the
+ * counters {@code timeNanos.preprocess|stack|engine|postprocess}, the nanoseconds this subtask's
+ * records have spent in each step so far: the translator's preprocessing (task thread), stacking
+ * into the engine's inputs, the engine, the translator's postprocessing (the batcher's threads).
+ * A batch's stacking and engine time is divided among its records, so that subtasks sharing a
+ * batcher count each batch once between them; ratios of these counters are the share of time per
+ * step, which histograms of a recent window cannot give.
  *
  * <p>Updated concurrently: the batcher's worker threads run and complete batches in parallel
  * (batch sizes, queue delays, inference times) and both the task thread and the workers count
@@ -35,6 +41,10 @@ public final class InferenceMetrics implements BatchListener {
     private final Counter records;
     private final Counter batches;
     private final Map<InferenceFailure.Stage, Counter> failures = new EnumMap<>(InferenceFailure.Stage.class);
+    private final Counter preprocessNanos;
+    private final Counter stackNanos;
+    private final Counter engineNanos;
+    private final Counter postprocessNanos;
 
     public InferenceMetrics(MetricGroup group) {
         group.histogram("batchSize", batchSize);
@@ -48,19 +58,36 @@ public final class InferenceMetrics implements BatchListener {
         for (InferenceFailure.Stage stage : InferenceFailure.Stage.values()) {
             failures.put(stage, failureGroup.counter(stage.name().toLowerCase(Locale.ROOT), new ThreadSafeSimpleCounter()));
         }
+        MetricGroup time = group.addGroup("timeNanos");
+        preprocessNanos = time.counter("preprocess", new ThreadSafeSimpleCounter());
+        stackNanos = time.counter("stack", new ThreadSafeSimpleCounter());
+        engineNanos = time.counter("engine", new ThreadSafeSimpleCounter());
+        postprocessNanos = time.counter("postprocess", new ThreadSafeSimpleCounter());
     }
 
     @Override
-    public void batchCompleted(int size, int ownRecords, long inferenceNanos) {
+    public void batchCompleted(int size, int ownRecords, long stackingNanos, long inferenceNanos) {
         batchSize.update(size);
         inferenceMicros.update(inferenceNanos / 1_000);
         records.inc(ownRecords);
         batches.inc();
+        stackNanos.inc(stackingNanos * ownRecords / size);
+        engineNanos.inc(inferenceNanos * ownRecords / size);
     }
 
     @Override
     public void recordQueued(long queueNanos) {
         queueDelayMicros.update(queueNanos / 1_000);
+    }
+
+    /** The translator took {@code nanos} to preprocess one record. */
+    public void preprocessed(long nanos) {
+        preprocessNanos.inc(nanos);
+    }
+
+    /** The translator took {@code nanos} to postprocess one record. */
+    public void postprocessed(long nanos) {
+        postprocessNanos.inc(nanos);
     }
 
     public void failure(InferenceFailure.Stage stage) {

@@ -312,7 +312,7 @@ class DynamicBatcherTest {
         final AtomicInteger queued = new AtomicInteger();
 
         @Override
-        public void batchCompleted(int batchSize, int records, long inferenceNanos) {
+        public void batchCompleted(int batchSize, int records, long stackNanos, long inferenceNanos) {
             batches.add(batchSize + ":" + records);
         }
 

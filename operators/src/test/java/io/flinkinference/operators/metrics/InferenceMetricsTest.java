@@ -25,10 +25,13 @@ class InferenceMetricsTest {
         Map<String, Metric> registered = new HashMap<>();
         InferenceMetrics metrics = new InferenceMetrics(new RecordingGroup("", registered));
 
-        metrics.batchCompleted(8, 8, 4_000_000);
-        metrics.batchCompleted(2, 2, 1_000_000);
+        metrics.batchCompleted(8, 8, 80_000, 4_000_000);
+        metrics.batchCompleted(2, 2, 20_000, 1_000_000);
         // A batch shared with another slot: its size is the batch's, its records only this slot's.
-        metrics.batchCompleted(16, 3, 2_000_000);
+        metrics.batchCompleted(16, 3, 160_000, 1_600_000);
+        metrics.preprocessed(700);
+        metrics.preprocessed(300);
+        metrics.postprocessed(50);
         metrics.recordQueued(250_000);
         metrics.failure(InferenceFailure.Stage.DECODE);
         metrics.failure(InferenceFailure.Stage.DECODE);
@@ -43,6 +46,11 @@ class InferenceMetricsTest {
         assertThat(registered.get("batchesPerSecond")).isInstanceOf(Meter.class);
         assertThat(((Counter) registered.get("failures.decode")).getCount()).isEqualTo(2);
         assertThat(((Counter) registered.get("failures.timeout")).getCount()).isZero();
+        assertThat(((Counter) registered.get("timeNanos.preprocess")).getCount()).isEqualTo(1_000);
+        assertThat(((Counter) registered.get("timeNanos.postprocess")).getCount()).isEqualTo(50);
+        // This slot's share of each batch: all of the first two, 3/16 of the shared one.
+        assertThat(((Counter) registered.get("timeNanos.stack")).getCount()).isEqualTo(80_000 + 20_000 + 30_000);
+        assertThat(((Counter) registered.get("timeNanos.engine")).getCount()).isEqualTo(4_000_000 + 1_000_000 + 300_000);
     }
 
     /**
@@ -64,7 +72,7 @@ class InferenceMetricsTest {
                 try {
                     start.await();
                     for (int i = 0; i < batchesPerThread; i++) {
-                        metrics.batchCompleted(2, 2, 1_000);
+                        metrics.batchCompleted(2, 2, 100, 1_000);
                         metrics.recordQueued(1_000);
                         metrics.failure(InferenceFailure.Stage.TIMEOUT);
                     }
@@ -83,6 +91,7 @@ class InferenceMetricsTest {
         assertThat(errors).isEmpty();
         assertThat(((Counter) registered.get("batches")).getCount()).isEqualTo(total);
         assertThat(((Counter) registered.get("records")).getCount()).isEqualTo(2 * total);
+        assertThat(((Counter) registered.get("timeNanos.engine")).getCount()).isEqualTo(1_000 * total);
         assertThat(((Counter) registered.get("failures.timeout")).getCount()).isEqualTo(total);
         assertThat(((Histogram) registered.get("batchSize")).getCount()).isEqualTo(total);
         assertThat(((Histogram) registered.get("queueDelayMicros")).getCount()).isEqualTo(total);
