@@ -124,13 +124,6 @@ public final class TensorRtPlanBuilder {
             }
             if (typing.fp16()) {
                 config.setFlag(BuilderFlag.kFP16);
-                if (!typing.stronglyTyped()) { // a strongly typed network takes its types from the ONNX file alone
-                    int pinned = Float32Normalization.pin(network);
-                    if (pinned > 0) {
-                        config.setFlag(BuilderFlag.kPREFER_PRECISION_CONSTRAINTS);
-                        progress.accept(pinned + " reduction and power layers (normalizations) kept in FP32, where FP16 overflows");
-                    }
-                }
             }
             if (typing.int8()) {
                 config.setFlag(BuilderFlag.kINT8);
