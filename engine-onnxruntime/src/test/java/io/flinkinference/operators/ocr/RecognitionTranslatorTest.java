@@ -4,7 +4,11 @@ import io.flinkinference.engine.onnxruntime.OnnxRuntimeEngine;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.operators.batching.BatchInput;
+import io.flinkinference.operators.batching.BatchListener;
 import io.flinkinference.operators.batching.BatchRow;
+import io.flinkinference.operators.batching.BatchingConfig;
+import io.flinkinference.operators.batching.DynamicBatcher;
+import io.flinkinference.operators.batching.ManualBatchClock;
 import io.flinkinference.operators.batching.TensorBatchifier;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
@@ -17,9 +21,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Font;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -97,6 +107,49 @@ class RecognitionTranslatorTest {
             assertThat(line.text().replace(" ", "")).as("row " + i).isEqualTo(texts.get(i).replace(" ", ""));
             assertThat(line.confidence()).isBetween(0.5f, 1f);
         }
+    }
+
+    @Test
+    void noCropIsPaddedToMoreThanTwiceItsOwnWidthInTheBatchesFormed() throws Exception {
+        // 60 lines of 1 to 7 words in fonts of 22 to 38 points: widths from a few characters to a whole row.
+        String[] words = {"tax", "invoice", "total", "order", "shipping", "address", "customer", "date", "paid", "balance"};
+        Random random = new Random(12);
+        InputWidthRecordingEngine recording = new InputWidthRecordingEngine(harness.engine);
+        ManualBatchClock clock = new ManualBatchClock();
+        List<LineCrop> crops = new ArrayList<>();
+        List<CompletableFuture<BatchRow>> rows = new ArrayList<>();
+        try (DynamicBatcher batcher = new DynamicBatcher("rec-buckets", recording, new BatchingConfig(8, 1_000, null, 1), clock);
+                DynamicBatcher.Member member = batcher.join(BatchListener.NONE)) {
+            for (int i = 0; i < 60; i++) {
+                StringBuilder text = new StringBuilder(words[random.nextInt(words.length)]);
+                for (int w = random.nextInt(7); w > 0; w--) {
+                    text.append(' ').append(words[random.nextInt(words.length)]);
+                }
+                Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 22 + random.nextInt(17));
+                LineCrop crop = OcrTranslatorHarness.crop("page", i, 60, TextLineImages.render(text.toString(), font));
+                crops.add(crop);
+                rows.add(member.submit(TRANSLATOR.preprocess(crop)));
+            }
+            clock.advance(Duration.ofMillis(1)); // past the queue delay: what is left of each bucket runs too
+            for (CompletableFuture<BatchRow> row : rows) {
+                row.get(60, TimeUnit.SECONDS);
+            }
+        }
+
+        WidthBuckets buckets = WidthBuckets.defaults();
+        String output = harness.engine.outputs().get(0).name();
+        Set<Long> batchWidths = new HashSet<>();
+        int sharedBatches = 0;
+        for (int i = 0; i < crops.size(); i++) {
+            BatchRow row = rows.get(i).get();
+            int ownWidth = buckets.resizedWidth(crops.get(i).height(), crops.get(i).width());
+            long batchWidth = recording.inputWidthOfBatchWith(row.output(output));
+            assertThat(batchWidth).as("line %d, %d pixels wide at height 48", i, ownWidth).isBetween((long) ownWidth, 2L * ownWidth);
+            batchWidths.add(batchWidth);
+            sharedBatches += row.batchSize() > 1 ? 1 : 0;
+        }
+        assertThat(batchWidths).as("widths of the batches formed").hasSizeGreaterThan(2);
+        assertThat(sharedBatches).as("lines that shared a batch with others").isGreaterThan(30);
     }
 
     @Test
