@@ -9,6 +9,7 @@ import io.flinkinference.jobs.cli.DurationConverter;
 import io.flinkinference.jobs.cli.OcrStageOptions;
 import io.flinkinference.jobs.cli.Pipeline;
 import io.flinkinference.samples.EmbeddedKafka;
+import io.flinkinference.samples.Pacer;
 import io.flinkinference.jobs.kafka.ImageProducer;
 import io.flinkinference.jobs.kafka.OutputReader;
 import io.flinkinference.modelstore.ModelRef;
@@ -237,8 +238,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     private void produce(String bootstrap, List<TextLineImages.Sample> samples, int total, AtomicInteger sent,
             AtomicReference<Throwable> error) {
         List<byte[]> pngs = samples.stream().map(TextLineImages.Sample::png).toList();
-        long interval = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
-        long next = System.nanoTime();
+        Pacer pacer = new Pacer(rate);
         try (ImageProducer producer = new ImageProducer(bootstrap, INPUT, new Properties())) {
             for (int i = 0; i < total; i++) {
                 TextLineImages.Sample sample = samples.get(i % samples.size());
@@ -254,13 +254,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                     producer.send(ImageProducer.image(id, png, ImageEncoding.PNG, Map.of("truth", sample.orientationLabel())));
                 }
                 sent.incrementAndGet();
-                if (interval > 0) {
-                    next += interval;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                }
+                pacer.awaitNext();
             }
             producer.flush();
         } catch (Throwable t) {
@@ -288,8 +282,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         private int labelled;
         private int correct;
         private long batchSizes;
-        private long firstMillis;
-        private long lastMillis;
+        private final ArrivalWindow window = new ArrivalWindow();
 
         Progress(int total) {
             this.total = total;
@@ -311,8 +304,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             }
             deadLetters += batch.deadLetters().size();
             if (batch.results().stream().anyMatch(r -> !r.getId().equals(WARM_UP_ID)) || !batch.deadLetters().isEmpty()) {
-                firstMillis = firstMillis == 0 ? nowMillis : firstMillis;
-                lastMillis = nowMillis;
+                window.arrived(nowMillis);
             }
         }
 
@@ -321,7 +313,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         }
 
         double throughput() {
-            return lastMillis > firstMillis ? (done() - 1) * 1000.0 / (lastMillis - firstMillis) : 0;
+            return window.perSecond(done());
         }
 
         long percentile(double p) {

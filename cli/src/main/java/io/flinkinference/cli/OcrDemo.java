@@ -12,6 +12,7 @@ import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.ocr.CharacterErrorRate;
 import io.flinkinference.operators.ocr.LineFailures;
 import io.flinkinference.samples.DocumentPages;
+import io.flinkinference.samples.Pacer;
 import io.flinkinference.samples.models.PaddleOcrModels;
 import org.apache.flink.configuration.Configuration;
 
@@ -131,8 +132,7 @@ final class OcrDemo {
     /** Sends the pages at the rate asked; every {@code corruptEvery}-th is broken, alternately cut short and random bytes. */
     private void produce(LocalOcrPipeline pipeline, List<DocumentPages.Page> pages, Map<String, String> truth, AtomicInteger sent,
             AtomicReference<Throwable> error) {
-        long interval = settings.rate() > 0 ? TimeUnit.SECONDS.toNanos(1) / settings.rate() : 0;
-        long next = System.nanoTime();
+        Pacer pacer = new Pacer(settings.rate());
         int corruptEvery = settings.corruptEvery();
         try {
             for (int i = 0; i < settings.images(); i++) {
@@ -150,13 +150,7 @@ final class OcrDemo {
                 }
                 pipeline.send(image);
                 sent.incrementAndGet();
-                if (interval > 0) {
-                    next += interval;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
-                }
+                pacer.awaitNext();
             }
             pipeline.flush();
         } catch (Throwable t) {
@@ -174,8 +168,7 @@ final class OcrDemo {
         private int deadLetters;
         private int lineFailures;
         private int lines;
-        private long firstMillis;
-        private long lastMillis;
+        private final ArrivalWindow window = new ArrivalWindow();
 
         Tally(int total) {
             this.total = total;
@@ -205,8 +198,7 @@ final class OcrDemo {
                 }
             }
             if (done() > before) {
-                firstMillis = firstMillis == 0 ? nowMillis : firstMillis;
-                lastMillis = nowMillis;
+                window.arrived(nowMillis);
             }
         }
 
@@ -215,7 +207,7 @@ final class OcrDemo {
         }
 
         double throughput() {
-            return lastMillis > firstMillis ? (done() - 1) * 1000.0 / (lastMillis - firstMillis) : 0;
+            return window.perSecond(done());
         }
 
         double cerPercent() {

@@ -10,6 +10,7 @@ import io.flinkinference.jobs.kafka.OutputReader;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.samples.EmbeddedKafka;
+import io.flinkinference.samples.Pacer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
@@ -134,20 +135,13 @@ public final class GpuKafkaBenchmark {
             for (int t = 0; t < PRODUCERS; t++) {
                 int thread = t;
                 threads.add(new Thread(() -> {
-                    long interval = rate > 0 ? TimeUnit.SECONDS.toNanos(1) * PRODUCERS / rate : 0;
-                    long next = System.nanoTime();
+                    Pacer pacer = new Pacer((double) rate / PRODUCERS);
                     try (ImageProducer producer = new ImageProducer(kafka.bootstrapServers(), in, throughput)) {
                         for (int i = thread; i < count; i += PRODUCERS) {
                             producer.send(ImageProducer.image("img-" + (idOffset + i), jpegs.get(i % jpegs.size()),
                                     ImageEncoding.JPEG, Map.of()));
                             sent.incrementAndGet();
-                            if (interval > 0) {
-                                next += interval;
-                                long wait = next - System.nanoTime();
-                                if (wait > 0) {
-                                    TimeUnit.NANOSECONDS.sleep(wait);
-                                }
-                            }
+                            pacer.awaitNext();
                         }
                         producer.flush();
                     } catch (InterruptedException e) {
