@@ -19,7 +19,7 @@ import picocli.CommandLine.HelpCommand;
         versionProvider = FlinkInferenceCli.Version.class,
         subcommands = {DemoCommand.class, OcrCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class, KafkaCommand.class,
             ModelsCommand.class,
-            SetupCommand.class, GpuCheckCommand.class,
+            SetupCommand.class, BenchCommand.class, GpuCheckCommand.class,
             HelpCommand.class},
         footer = {
             "",
