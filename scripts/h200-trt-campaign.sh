@@ -24,6 +24,7 @@
 #      warning suggests: still 92.5%, so the pinning was taken out again); raw engine and function (a batcher
 #      per TaskManager) side by side (its ResNet-50 gate missed 97% by 0.12 points; rerun at 96%: runs/...-s4-raw-
 #      engine-and-function-side-by-side.log)
+#   O: flink-inference bench on the classifier's FP16 plan (engine and function sweeps)
 # (PyTorch eager on the same GPU: gpu-run.sh eager, run once on its own.)
 # Logs go to $OUT. Every step is bounded by timeout, so one that hangs leaves time for the rest.
 set -uo pipefail
@@ -35,7 +36,7 @@ step() { local limit=$1; shift; echo "=== $(date +%T) $* (limit ${limit}s)"; tim
 # ResNet-50 has random weights (no network there), so its logits are nearly tied and a top-1 gate is
 # stricter on it than on a trained model: the FP16 plan agreed 98.05% at the default 99% (diff 0.016 on
 # average). Its gates are set here, and the published figures say what each reached.
-case "${1:?phase A to L}" in
+case "${1:?phase A to O}" in
   A)
     step 90 $run unpack
     (step 60 $run photos /tmp/photos-calibration 256 256 1; step 60 $run photos /tmp/photos-validation 256 256 2;
@@ -169,6 +170,14 @@ case "${1:?phase A to L}" in
       step 40 $run bench GpuEngineBenchmark $store 2 resnet50-fp16-trt-sm90
       step 90 $run bench GpuFunctionBenchmark $store resnet50-fp16-trt-sm90 128 100000 4,8 task-manager
     done
+    ;;
+  O)
+    # flink-inference bench on a TensorRT plan: the engine sweep and the function sweep on the GPU.
+    step 60 $run unpack
+    step 90 $run setup tensorrt ppocr-cls --fp16
+    step 150 env LD_LIBRARY_PATH=/tmp/trtlib:/tmp/jre/lib:/usr/local/cuda/lib64 FONTCONFIG_FILE=/tmp/jre/fontkit/fonts.conf \
+      /tmp/jre/bin/java -Djava.awt.headless=true -cp "/tmp/gpu/lib/*" io.flinkinference.cli.FlinkInferenceCli bench \
+      ppocr-cls-fp16-trt-sm90 --engine tensorrt --store $store --seconds 1 --batch-sizes 1,8,32 --concurrency 1,2
     ;;
   F)
     step 80 $run bench GpuAgreementCheck $store text-lines 2000 4 ppocr-cls-fp16-trt-sm90=ppocr-cls \
