@@ -26,8 +26,9 @@ public final class OnnxRuntimeOptions {
                                     + "function divides the cores among the batches that may run at once on the "
                                     + "TaskManager's shared session: cores / (taskmanager.numberOfTaskSlots x "
                                     + "inference.batch.max-inflight), at least 1 (the parallelism stands in for "
-                                    + "the slots where no Flink configuration file names them). On 2 cores this "
-                                    + "gave 1.5x the throughput of automatic pools (docs/BENCHMARKS.md); the "
+                                    + "the slots where no Flink configuration file names them). On 2 cores, two "
+                                    + "callers of one session at batch 8 ran 1594 images/s with 1 thread each "
+                                    + "against 1068 on automatic pools (docs/BENCHMARKS.md, issue 18); the "
                                     + "engine's load log line says what was chosen and why.");
 
     public static final ConfigOption<Boolean> ALLOW_SPINNING =
