@@ -5,7 +5,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.TaskManagerOptions;
 
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,29 +34,34 @@ public record ConcurrentBatches(int slots, int perSlot, String slotsSource) {
      * run, where one JVM holds every subtask) it is the operator's parallelism.
      */
     public static ConcurrentBatches here(RuntimeContext context, int perSlot) {
-        return of(configuredSlots(System.getenv()), context.getTaskInfo().getNumberOfParallelSubtasks(), perSlot);
+        return fromConfDir(System.getenv("FLINK_CONF_DIR"), context.getTaskInfo().getNumberOfParallelSubtasks(), perSlot);
     }
 
-    /** The choice of {@link #here}, without the environment: the configured slots win over the parallelism. */
-    static ConcurrentBatches of(Optional<Integer> configuredSlots, int parallelism, int perSlot) {
-        return configuredSlots
-                .map(slots -> new ConcurrentBatches(slots, perSlot, "taskmanager.numberOfTaskSlots"))
-                .orElseGet(() -> new ConcurrentBatches(Math.max(1, parallelism), perSlot,
-                        "the operator's parallelism; no Flink configuration file names the TaskManager's slots"));
-    }
-
-    private static Optional<Integer> configuredSlots(Map<String, String> environment) {
-        String dir = environment.get("FLINK_CONF_DIR");
+    /** {@link #here} with the configuration directory given ({@code null}: none). */
+    static ConcurrentBatches fromConfDir(String dir, int parallelism, int perSlot) {
         if (dir == null || dir.isBlank()) {
-            return Optional.empty();
+            return of(Optional.empty(), parallelism, perSlot, "no FLINK_CONF_DIR");
         }
         try {
             Configuration flink = GlobalConfiguration.loadConfiguration(dir);
-            return flink.getOptional(TaskManagerOptions.NUM_TASK_SLOTS);
+            return of(flink.getOptional(TaskManagerOptions.NUM_TASK_SLOTS), parallelism, perSlot,
+                    "the configuration in " + dir + " names no slots");
         } catch (RuntimeException e) {
-            // An unreadable file is Flink's own problem to report; here it only means "not known".
-            return Optional.empty();
+            // Only a thread count depends on it, so a configuration this JVM cannot read must not fail
+            // the job; the reason goes into the engine's log line.
+            return of(Optional.empty(), parallelism, perSlot, "the configuration in " + dir + " cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The choice of {@link #here}, without the environment: the configured slots win over the
+     * parallelism; {@code whyNoSlots} says, when none are configured, why.
+     */
+    static ConcurrentBatches of(Optional<Integer> configuredSlots, int parallelism, int perSlot, String whyNoSlots) {
+        return configuredSlots
+                .map(slots -> new ConcurrentBatches(slots, perSlot, "taskmanager.numberOfTaskSlots"))
+                .orElseGet(() -> new ConcurrentBatches(Math.max(1, parallelism), perSlot,
+                        "the operator's parallelism, " + whyNoSlots));
     }
 
     @Override
