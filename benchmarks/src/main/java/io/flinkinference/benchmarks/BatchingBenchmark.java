@@ -5,6 +5,7 @@ import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.samples.models.PaddleOcrModels;
 import io.flinkinference.operators.Inference;
+import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.InferenceRequest;
 import io.flinkinference.operators.InferenceResult;
 import io.flinkinference.operators.engine.InferenceEngine;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
 
 /**
  * Issue 3's measurements, side by side in one run on one machine, with the real orientation
@@ -50,12 +52,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Records are ready float32 tensors [1,3,48,192] (rendered text lines, preprocessed once), so that
  * both sides do the same model work and the difference is the function's own cost.
  *
- * <p>Run: {@code benchmarks/run.sh BatchingBenchmark [seconds-per-measurement] [rounds]}.
+ * <p>Run: {@code benchmarks/run.sh BatchingBenchmark [seconds-per-measurement] [rounds]}. With a
+ * third argument {@code work-conserving} it runs only issue 18's comparison instead
+ * ({@link #workConserving}): the old batching policy and ONNX Runtime's automatic threads against
+ * the new defaults, throughput at capacity and latency at half load.
  */
 public final class BatchingBenchmark {
     private static final int DISTINCT_RECORDS = 256;
     private static final int[] BATCH_SIZES = {1, 4, 8, 16, 32, 64};
     private static final Queue<Long> LATENCIES = new ConcurrentLinkedQueue<>();
+    /** The sizes of the batches the latency run's results rode in, summed: over the results, the mean batch a record saw. */
+    private static final java.util.concurrent.atomic.LongAdder BATCH_ROWS = new java.util.concurrent.atomic.LongAdder();
 
     private BatchingBenchmark() {}
 
@@ -66,6 +73,10 @@ public final class BatchingBenchmark {
         PaddleOcrModels.fetchInto(store, line -> { });
         ModelVersion model = store.resolve(ModelRef.latest(PaddleOcrModels.CLASSIFIER));
         List<byte[]> payloads = payloads(model);
+        if (args.length > 2 && args[2].equals("work-conserving")) {
+            workConserving(model, payloads, seconds, rounds, store);
+            return;
+        }
         StringBuilder report = new StringBuilder();
         line(report, "# Batching benchmark, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, " + seconds + " s per measurement, " + rounds + " interleaved rounds, model " + model.ref());
@@ -127,6 +138,80 @@ public final class BatchingBenchmark {
         System.out.println("\nwritten to " + out);
     }
 
+    /**
+     * One way to configure the function for issue 18: whether batching is work-conserving, and
+     * whether ONNX Runtime picks its own intra-op pool (0) or the function divides the cores.
+     */
+    private record Policy(String name, boolean workConserving, boolean automaticThreads) {
+        Inference.Builder<InferenceRequest, InferenceResult> apply(Inference.Builder<InferenceRequest, InferenceResult> builder) {
+            builder.workConserving(workConserving);
+            return automaticThreads ? builder.engineOption(OnnxRuntimeOptions.INTRA_OP_THREADS, 0) : builder;
+        }
+    }
+
+    /**
+     * Issue 18: each policy's throughput at capacity (parallelism 1, max batch 32, 2 in flight, a
+     * 2 ms delay as in issue 3's rounds), then each one's latency at half the old policy's
+     * throughput with the default 5 ms delay, rounds interleaved so that a noisy neighbour hits
+     * every policy alike.
+     */
+    private static void workConserving(ModelVersion model, List<byte[]> payloads, int seconds, int rounds, ModelStore store)
+            throws Exception {
+        List<Policy> policies = List.of(
+                new Policy("old: waits for the delay, ONNX Runtime's threads", false, true),
+                new Policy("work-conserving, ONNX Runtime's threads", true, true),
+                new Policy("waits for the delay, threads from the machine", false, false),
+                new Policy("new defaults: work-conserving, threads from the machine", true, false));
+        StringBuilder report = new StringBuilder();
+        line(report, "# Work-conserving batching and intra-op threads, " + Instant.now() + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores, " + rounds + " interleaved rounds, model " + model.ref()
+                + ", load average at the start " + loadAverage());
+        long records = 1_000L * seconds;
+        double[][] rates = new double[policies.size()][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int p = 0; p < policies.size(); p++) {
+                rates[p][round] = functionThroughput(model, payloads, 1, 32, records, store, policies.get(p)::apply);
+            }
+            System.out.printf("throughput round %d: %s%n", round + 1, java.util.Arrays.toString(column(rates, round)));
+        }
+        int offered = (int) Math.max(10, Medians.of(rates[0]) / 2);
+        double[][] p50 = new double[policies.size()][rounds];
+        double[][] p99 = new double[policies.size()][rounds];
+        double[][] meanBatch = new double[policies.size()][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int p = 0; p < policies.size(); p++) {
+                long[] sorted = latencies(model, payloads, offered, (long) offered * 2 * seconds,
+                        InferenceOptions.MAX_QUEUE_DELAY.defaultValue(), store, policies.get(p)::apply);
+                p50[p][round] = percentile(sorted, 0.50) / 1e6;
+                p99[p][round] = percentile(sorted, 0.99) / 1e6;
+                meanBatch[p][round] = (double) BATCH_ROWS.sum() / LATENCIES.size();
+            }
+            System.out.printf("latency round %d: p50 %s p99 %s%n", round + 1,
+                    java.util.Arrays.toString(column(p50, round)), java.util.Arrays.toString(column(p99, round)));
+        }
+        line(report, "\n| policy | records/s at capacity | vs old | p50 ms at " + offered + "/s | p99 ms | mean batch |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: |");
+        for (int p = 0; p < policies.size(); p++) {
+            line(report, String.format("| %s | %.0f | %.2fx | %.1f | %.1f | %.1f |", policies.get(p).name(), Medians.of(rates[p]),
+                    Medians.of(ratio(rates[p], rates[0])), Medians.of(p50[p]), Medians.of(p99[p]), Medians.of(meanBatch[p])));
+        }
+        line(report, "\nLoad average at the end " + loadAverage() + " (the machine is shared; every policy ran in every round).");
+        Path out = Path.of("benchmarks/target/results/batching-work-conserving.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+        System.out.println("\nwritten to " + out);
+    }
+
+    /** The 1, 5 and 15 minute load averages, where Linux tells them: how busy the shared machine was. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     private static Configuration spinning(boolean on) {
         Configuration options = new Configuration();
         options.set(OnnxRuntimeOptions.ALLOW_SPINNING, on);
@@ -172,11 +257,17 @@ public final class BatchingBenchmark {
 
     private static double functionThroughput(ModelVersion model, List<byte[]> payloads, int parallelism, int maxBatch,
             long records, ModelStore store) throws Exception {
+        return functionThroughput(model, payloads, parallelism, maxBatch, records, store, UnaryOperator.identity());
+    }
+
+    private static double functionThroughput(ModelVersion model, List<byte[]> payloads, int parallelism, int maxBatch,
+            long records, ModelStore store, UnaryOperator<Inference.Builder<InferenceRequest, InferenceResult>> tune)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         DataGeneratorSource<InferenceRequest> source = new DataGeneratorSource<>(
                 requests(payloads, false), records, TypeInformation.of(InferenceRequest.class));
-        Inference.builder().modelStore(store.root()).model(model.ref().toString())
-                .maxBatchSize(maxBatch).maxQueueDelay(Duration.ofMillis(2)).build()
+        tune.apply(Inference.builder().modelStore(store.root()).model(model.ref().toString())
+                .maxBatchSize(maxBatch).maxQueueDelay(Duration.ofMillis(2))).build()
                 .apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensors"))
                 .results().sinkTo(new ThroughputSink(records));
         RESULTS.set(0);
@@ -187,12 +278,18 @@ public final class BatchingBenchmark {
 
     private static long[] latencies(ModelVersion model, List<byte[]> payloads, int rate, long records, Duration delay,
             ModelStore store) throws Exception {
+        return latencies(model, payloads, rate, records, delay, store, UnaryOperator.identity());
+    }
+
+    private static long[] latencies(ModelVersion model, List<byte[]> payloads, int rate, long records, Duration delay,
+            ModelStore store, UnaryOperator<Inference.Builder<InferenceRequest, InferenceResult>> tune) throws Exception {
         LATENCIES.clear();
+        BATCH_ROWS.reset();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
         DataGeneratorSource<InferenceRequest> source = new DataGeneratorSource<>(
                 requests(payloads, true), records, RateLimiterStrategy.perSecond(rate), TypeInformation.of(InferenceRequest.class));
-        Inference.builder().modelStore(store.root()).model(model.ref().toString())
-                .maxBatchSize(32).maxQueueDelay(delay).build()
+        tune.apply(Inference.builder().modelStore(store.root()).model(model.ref().toString())
+                .maxBatchSize(32).maxQueueDelay(delay)).build()
                 .apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensors at a fixed rate"))
                 .results().sinkTo(new LatencySink());
         env.execute("latency, delay " + delay);
@@ -255,6 +352,7 @@ public final class BatchingBenchmark {
                 @Override
                 public void write(InferenceResult result, Context ctx) {
                     LATENCIES.add(System.nanoTime() - Long.parseLong(result.metadata().get("createdNanos")));
+                    BATCH_ROWS.add(result.batchSize());
                 }
 
                 @Override

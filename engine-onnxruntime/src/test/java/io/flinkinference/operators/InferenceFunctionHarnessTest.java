@@ -11,6 +11,7 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.types.Either;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +46,21 @@ class InferenceFunctionHarnessTest {
     }
 
     @Test
+    @Timeout(60)
+    void byDefaultARecordRunsAtOnceOnAnIdleContextThoughTheDelayIsAnHour() throws Exception {
+        Inference<InferenceRequest, InferenceResult> inference = Inference.builder()
+                .modelStore(TestModels.store().root()).model("ppocr-cls")
+                .maxBatchSize(32).maxQueueDelay(Duration.ofHours(1)).build();
+        // The clock never moves: with the old policy the record would wait the hour and the end of input never come.
+        List<InferenceResult> results = runToEnd(inference, tensors("a", 1, 192), new ManualBatchClock(), Duration.ZERO);
+
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.batchSize()).isEqualTo(1);
+            assertThat(r.queueMicros()).isZero();
+        });
+    }
+
+    @Test
     void cutsABatchAtMaxQueueDelay() throws Exception {
         List<InferenceResult> results = runToEnd(inference(32, Duration.ofMillis(150), 1, OutputMode.ORDERED),
                 tensors("a", 3, 192), new ManualBatchClock(), Duration.ofMillis(150));
@@ -65,7 +81,9 @@ class InferenceFunctionHarnessTest {
         ManualBatchClock clock = new ManualBatchClock();
         Inference<InferenceRequest, InferenceResult> shared = Inference.builder()
                 .modelStore(TestModels.store().root()).model("ppocr-cls").maxBatchSize(4).maxQueueDelay(Duration.ofSeconds(1))
-                .maxInflightBatches(1).batcherScope(InferenceOptions.BatcherScope.TASK_MANAGER).build();
+                .maxInflightBatches(1).batcherScope(InferenceOptions.BatcherScope.TASK_MANAGER)
+                // Waiting for company: work-conserving, the first record would leave alone on an idle context.
+                .workConserving(false).build();
         try (OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> first =
                         InferenceHarnesses.of(shared, 2, 0, clock);
                 OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> second =
@@ -93,7 +111,7 @@ class InferenceFunctionHarnessTest {
         Inference<InferenceRequest, InferenceResult> inference = Inference.builder()
                 .modelStore(TestModels.store().root()).model("ppocr-cls")
                 .maxBatchSize(16).preferredBatchSizes(4, 8).maxQueueDelay(Duration.ofMillis(300))
-                .maxInflightBatches(1).build();
+                .maxInflightBatches(1).workConserving(false).build();
         List<InferenceResult> results = runToEnd(inference, tensors("a", 14, 192), new ManualBatchClock(), Duration.ofMillis(300));
 
         assertThat(results).hasSize(14);
@@ -224,6 +242,10 @@ class InferenceFunctionHarnessTest {
         return requests;
     }
 
+    /**
+     * Work-conserving off: these tests form batches by size and by the delay with contexts idle,
+     * which work-conserving cutting (the default, tested on its own above) no longer does.
+     */
     private static Inference<InferenceRequest, InferenceResult> inference(int maxBatch, Duration delay, int inflight, OutputMode mode) {
         return Inference.builder()
                 .modelStore(TestModels.store().root())
@@ -232,6 +254,7 @@ class InferenceFunctionHarnessTest {
                 .maxQueueDelay(delay)
                 .maxInflightBatches(inflight)
                 .outputMode(mode)
+                .workConserving(false)
                 .build();
     }
 

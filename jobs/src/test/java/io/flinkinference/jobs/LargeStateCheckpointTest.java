@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * operator keeps every in-flight record in its state, and Flink's default JobManager storage
  * refuses a state over 5 MB ("larger than the maximum permitted memory-backed state"), which
  * failed every checkpoint and restarted the job. Here 40 noise images of about 270 KB wait in the
- * batcher (its delay is an hour, its batch bigger than the input), so every checkpoint holds them.
+ * batcher (work-conserving off, its delay an hour, its batch bigger than the input), so every
+ * checkpoint holds them.
  */
 class LargeStateCheckpointTest {
 
@@ -56,6 +57,8 @@ class LargeStateCheckpointTest {
             inference.set(InferenceOptions.MAX_BATCH_SIZE, 64);
             inference.set(InferenceOptions.CAPACITY, 64);
             inference.set(InferenceOptions.MAX_QUEUE_DELAY, Duration.ofHours(1));
+            // Waiting for the delay even with the engine idle: work-conserving, the images would run at once and leave.
+            inference.set(InferenceOptions.WORK_CONSERVING, false);
             StreamingInferenceJob.Settings settings = new StreamingInferenceJob.Settings(kafka.bootstrapServers(), "ls-images",
                     "ls-results", "ls-dead", "ls-test", inference, new Properties(), DeliveryGuarantee.AT_LEAST_ONCE,
                     Duration.ofMillis(500), 1, false);

@@ -118,7 +118,8 @@ public final class Inference<IN, OUT> implements Serializable {
                     settings.get(InferenceOptions.MAX_BATCH_SIZE),
                     settings.get(InferenceOptions.MAX_QUEUE_DELAY).toNanos() / 1_000,
                     settings.get(InferenceOptions.PREFERRED_BATCH_SIZES).stream().mapToInt(Integer::intValue).toArray(),
-                    settings.get(InferenceOptions.MAX_INFLIGHT_BATCHES));
+                    settings.get(InferenceOptions.MAX_INFLIGHT_BATCHES),
+                    settings.get(InferenceOptions.WORK_CONSERVING));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid batching settings (inference.batch.*): " + e.getMessage(), e);
         }
@@ -199,6 +200,12 @@ public final class Inference<IN, OUT> implements Serializable {
 
         public Builder<IN, OUT> preferredBatchSizes(int... sizes) {
             settings.set(InferenceOptions.PREFERRED_BATCH_SIZES, Arrays.stream(sizes).boxed().toList());
+            return this;
+        }
+
+        /** Whether an idle context takes what is queued at once; see {@link InferenceOptions#WORK_CONSERVING}. */
+        public Builder<IN, OUT> workConserving(boolean on) {
+            settings.set(InferenceOptions.WORK_CONSERVING, on);
             return this;
         }
 

@@ -8,6 +8,7 @@ import io.flinkinference.operators.batching.BatchInput;
 import io.flinkinference.operators.batching.BatchingConfig;
 import io.flinkinference.operators.batching.DynamicBatcher;
 import io.flinkinference.operators.batching.SharedBatchers;
+import io.flinkinference.operators.engine.ConcurrentBatches;
 import io.flinkinference.operators.engine.DeviceAssignment;
 import io.flinkinference.operators.engine.EngineException;
 import io.flinkinference.operators.engine.EngineKey;
@@ -92,7 +93,9 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
         EngineKey key = new EngineKey(spec.engine(), version.storeRoot(), version.manifest().name(),
                 version.manifest().version(), spec.engineOptions(), device);
         try {
-            lease = SharedEngines.instance().acquire(key, () -> provider.open(version, spec.engineConfiguration(), device));
+            // Computed only when this JVM opens the engine, by the first of its subtasks to get here.
+            lease = SharedEngines.instance().acquire(key, () -> provider.open(version, spec.engineConfiguration(), device,
+                    ConcurrentBatches.here(getRuntimeContext(), batching.maxInflightBatches())));
         } catch (ModelStoreException.ChecksumMismatchException | ModelStoreException.MissingArtifactException e) {
             deviceClaim.close();
             deviceClaim = null;

@@ -63,8 +63,22 @@ public final class InferenceOptions {
             ConfigOptions.key("inference.batch.max-queue-delay")
                     .durationType()
                     .defaultValue(Duration.ofMillis(5))
-                    .withDescription("Longest a record waits for others to join its batch, e.g. 500us or 5ms "
-                            + "(Triton: max_queue_delay_microseconds). 0 sends whatever is queued at once.");
+                    .withDescription("With inference.batch.work-conserving off: longest a record waits for others to "
+                            + "join its batch, e.g. 500us or 5ms (Triton: max_queue_delay_microseconds); 0 sends whatever "
+                            + "is queued at once. With it on (the default) records wait only while every context is busy, "
+                            + "and this delay has no effect.");
+
+    public static final ConfigOption<Boolean> WORK_CONSERVING =
+            ConfigOptions.key("inference.batch.work-conserving")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("true: an execution context with nothing to run takes whatever is queued at once "
+                            + "(Triton with a zero queue delay), so below capacity a record never waits while the engine "
+                            + "idles; under load records queue while every context is busy and batches grow by "
+                            + "themselves. Preferred sizes are still cut at once when that many wait. false: a record "
+                            + "waits up to max-queue-delay for others even while a context idles, for fewer, larger "
+                            + "batches below capacity (less engine work per record, more latency; on 2 cores p50 "
+                            + "latency at half load rose several-fold, docs/BENCHMARKS.md).");
 
     public static final ConfigOption<List<Integer>> PREFERRED_BATCH_SIZES =
             ConfigOptions.key("inference.batch.preferred-sizes")
@@ -133,7 +147,8 @@ public final class InferenceOptions {
     static Set<String> keys() {
         Set<String> keys = new TreeSet<>();
         for (ConfigOption<?> option : List.of(MODEL, MODEL_STORE, ENGINE, UID, MAX_BATCH_SIZE, MAX_QUEUE_DELAY,
-                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, BATCHER_SCOPE, OUTPUT_MODE, CAPACITY, TIMEOUT, MAX_IMAGE_PIXELS)) {
+                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, WORK_CONSERVING, BATCHER_SCOPE, OUTPUT_MODE, CAPACITY, TIMEOUT,
+                MAX_IMAGE_PIXELS)) {
             keys.add(option.key());
         }
         return keys;

@@ -14,6 +14,7 @@ import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.BatchRange;
+import io.flinkinference.operators.engine.ConcurrentBatches;
 import io.flinkinference.operators.engine.EngineException;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.InvalidInputException;
@@ -76,13 +77,22 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     }
 
     public static OnnxRuntimeEngine open(ModelVersion model, ReadableConfig options) {
+        return open(model, options, null);
+    }
+
+    /**
+     * Opens a store's model version for {@code concurrency} batches at once (null: one caller),
+     * which sizes the intra-op threads when the options set none (see {@link IntraOpThreads}).
+     */
+    public static OnnxRuntimeEngine open(ModelVersion model, ReadableConfig options, ConcurrentBatches concurrency) {
         if (model.manifest().format() != ModelFormat.ONNX) {
             throw new EngineException(
                     "ONNX Runtime runs ONNX models; " + model.ref() + " is " + model.manifest().format()
                             + ". Use the engine made for that format.");
         }
         byte[] bytes = model.readModel(); // checked against the manifest's sha256
-        return load(model.ref().toString(), bytes, model.manifest().inputs(), model.manifest().outputs(), options, true);
+        return load(model.ref().toString(), bytes, model.manifest().inputs(), model.manifest().outputs(), options,
+                concurrency, true);
     }
 
     /**
@@ -92,14 +102,16 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     public static OnnxRuntimeEngine fromBytes(String description, byte[] onnx, List<TensorSpec> inputs,
             List<TensorSpec> outputs, ReadableConfig options) {
         // Candidates come by the dozen in a setup step's tuning; their loads are logged at debug level only.
-        return load(description, onnx, inputs, outputs, options, false);
+        return load(description, onnx, inputs, outputs, options, null, false);
     }
 
     private static OnnxRuntimeEngine load(String description, byte[] onnx, List<TensorSpec> inputs,
-            List<TensorSpec> outputs, ReadableConfig options, boolean published) {
+            List<TensorSpec> outputs, ReadableConfig options, ConcurrentBatches concurrency, boolean published) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
-            int threads = options.get(OnnxRuntimeOptions.INTRA_OP_THREADS);
+            IntraOpThreads intraOp = IntraOpThreads.choose(options.getOptional(OnnxRuntimeOptions.INTRA_OP_THREADS),
+                    Runtime.getRuntime().availableProcessors(), concurrency);
+            int threads = intraOp.threads();
             if (threads > 0) {
                 sessionOptions.setIntraOpNumThreads(threads);
             }
@@ -118,7 +130,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
                 throw e;
             }
             String loaded = String.format("Loaded %s on ONNX Runtime (CPU, intra-op threads %s, optimization %s) in %d ms",
-                    description, threads == 0 ? "auto" : threads, options.get(OnnxRuntimeOptions.OPTIMIZATION_LEVEL),
+                    description, intraOp, options.get(OnnxRuntimeOptions.OPTIMIZATION_LEVEL),
                     (System.nanoTime() - start) / 1_000_000);
             if (published) {
                 LOG.info(loaded);

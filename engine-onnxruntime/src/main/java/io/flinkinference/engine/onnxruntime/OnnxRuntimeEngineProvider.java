@@ -3,6 +3,7 @@ package io.flinkinference.engine.onnxruntime;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.modelstore.manifest.TensorSpec;
+import io.flinkinference.operators.engine.ConcurrentBatches;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.InferenceEngine;
 import org.apache.flink.configuration.ConfigOption;
@@ -32,7 +33,13 @@ public final class OnnxRuntimeEngineProvider implements EngineProvider {
 
     @Override
     public InferenceEngine open(ModelVersion model, ReadableConfig options, int device) {
-        return OnnxRuntimeEngine.open(model, options);
+        return OnnxRuntimeEngine.open(model, options, null);
+    }
+
+    /** Divides the cores among the batches that may run at once, unless the options set the threads. */
+    @Override
+    public InferenceEngine open(ModelVersion model, ReadableConfig options, int device, ConcurrentBatches concurrency) {
+        return OnnxRuntimeEngine.open(model, options, concurrency);
     }
 
     /** ONNX Runtime returns every graph output, so a probe's extra outputs come back as declared. */

@@ -19,11 +19,17 @@ public final class OnnxRuntimeOptions {
     public static final ConfigOption<Integer> INTRA_OP_THREADS =
             ConfigOptions.key("onnxruntime.intra-op-threads")
                     .intType()
-                    .defaultValue(0)
+                    .noDefaultValue()
                     .withDescription(
-                            "Threads ONNX Runtime uses inside one operator (0 lets ONNX Runtime choose, "
-                                    + "one per physical core). With several task slots per TaskManager, "
-                                    + "set it to cores / slots so that slots do not fight over cores.");
+                            "Threads ONNX Runtime uses inside one operator for one batch; 0 lets ONNX Runtime "
+                                    + "choose (one per physical core, for every batch). Unset, the inference "
+                                    + "function divides the cores among the batches that may run at once on the "
+                                    + "TaskManager's shared session: cores / (taskmanager.numberOfTaskSlots x "
+                                    + "inference.batch.max-inflight), at least 1 (the parallelism stands in for "
+                                    + "the slots where no Flink configuration file names them). On 2 cores, two "
+                                    + "callers of one session at batch 8 ran 1594 images/s with 1 thread each "
+                                    + "against 1068 on automatic pools (docs/BENCHMARKS.md, issue 18); the "
+                                    + "engine's load log line says what was chosen and why.");
 
     public static final ConfigOption<Boolean> ALLOW_SPINNING =
             ConfigOptions.key("onnxruntime.allow-spinning")

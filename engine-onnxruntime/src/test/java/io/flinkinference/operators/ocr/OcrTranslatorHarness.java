@@ -44,10 +44,11 @@ final class OcrTranslatorHarness implements AutoCloseable {
 
     /**
      * Runs {@code inputs} as one batch: the batch is cut when all of them are queued (max size =
-     * their number; the clock is manual, so no queue delay cuts it earlier), each gets its row.
+     * their number; the clock is manual, so no queue delay cuts it earlier, and work-conserving
+     * cutting is off, so the idle context does not take the first input alone), each gets its row.
      */
     List<BatchRow> runAsOneBatch(List<BatchInput<?>> inputs) throws Exception {
-        try (DynamicBatcher batcher = new DynamicBatcher("ocr-test", engine, new BatchingConfig(inputs.size(), 1_000_000, null, 1),
+        try (DynamicBatcher batcher = new DynamicBatcher("ocr-test", engine, new BatchingConfig(inputs.size(), 1_000_000, null, 1, false),
                 new ManualBatchClock());
                 DynamicBatcher.Member member = batcher.join(BatchListener.NONE)) {
             List<CompletableFuture<BatchRow>> rows = new ArrayList<>();

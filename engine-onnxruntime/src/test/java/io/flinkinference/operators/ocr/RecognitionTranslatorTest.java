@@ -118,7 +118,9 @@ class RecognitionTranslatorTest {
         ManualBatchClock clock = new ManualBatchClock();
         List<LineCrop> crops = new ArrayList<>();
         List<CompletableFuture<BatchRow>> rows = new ArrayList<>();
-        try (DynamicBatcher batcher = new DynamicBatcher("rec-buckets", recording, new BatchingConfig(8, 1_000, null, 1), clock);
+        try (DynamicBatcher batcher = new DynamicBatcher("rec-buckets", recording,
+                // Work-conserving off: buckets fill by the clock, not by how fast the engine picks up records.
+                new BatchingConfig(8, 1_000, null, 1, false), clock);
                 DynamicBatcher.Member member = batcher.join(BatchListener.NONE)) {
             for (int i = 0; i < 60; i++) {
                 StringBuilder text = new StringBuilder(words[random.nextInt(words.length)]);

@@ -5,13 +5,27 @@ import java.util.Arrays;
 
 /**
  * The dynamic batcher's settings, with Triton's meaning: batches of at most {@code maxBatchSize}
- * records; a record waits at most {@code maxQueueDelayMicros} for others to join it; when enough
- * records wait, a batch of the largest {@code preferredBatchSizes} entry that fits is cut at once;
- * at most {@code maxInflightBatches} batches per member (a subtask's function) run on the engine at a time.
+ * records; when enough records wait, a batch of the largest {@code preferredBatchSizes} entry that
+ * fits is cut at once; at most {@code maxInflightBatches} batches per member (a subtask's function)
+ * run on the engine at a time.
+ *
+ * <p>{@code workConserving} says what a context that has nothing to do does with a smaller queue.
+ * On (the default), it takes what is queued at once, as Triton does with no queue delay: an engine
+ * never idles while records wait, and batches still grow under load, because records queue while
+ * every context is busy. Off, a record waits up to {@code maxQueueDelayMicros} for others to join
+ * it even while a context idles, which gives fewer, larger batches below capacity at the price of
+ * latency. The delay only applies with work-conserving off: with it on, a record waits exactly as
+ * long as every context is busy.
  */
 public record BatchingConfig(
-        int maxBatchSize, long maxQueueDelayMicros, int[] preferredBatchSizes, int maxInflightBatches)
+        int maxBatchSize, long maxQueueDelayMicros, int[] preferredBatchSizes, int maxInflightBatches,
+        boolean workConserving)
         implements Serializable {
+
+    /** Work-conserving settings, the default (see the class comment). */
+    public BatchingConfig(int maxBatchSize, long maxQueueDelayMicros, int[] preferredBatchSizes, int maxInflightBatches) {
+        this(maxBatchSize, maxQueueDelayMicros, preferredBatchSizes, maxInflightBatches, true);
+    }
 
     public BatchingConfig {
         if (maxBatchSize < 1) {
@@ -52,14 +66,21 @@ public record BatchingConfig(
         return sizes.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** The same settings, with work-conserving cutting on or off. */
+    public BatchingConfig withWorkConserving(boolean on) {
+        return new BatchingConfig(maxBatchSize, maxQueueDelayMicros, preferredBatchSizes, maxInflightBatches, on);
+    }
+
     @Override
     public int[] preferredBatchSizes() {
         return preferredBatchSizes.clone();
     }
 
     /**
-     * How many of {@code queued} records to cut into a batch now, given how long the oldest has
-     * waited; 0 means wait. Pure, so that the policy is tested without clocks or threads.
+     * How many of {@code queued} records to cut into a batch now for a context that is idle, given
+     * how long the oldest has waited; 0 means wait. The batcher asks only when a context is idle:
+     * while all are busy nothing can run, so records wait whatever this says. Pure, so that the
+     * policy is tested without clocks or threads.
      */
     public int cutSize(int queued, long oldestWaitNanos) {
         if (queued >= maxBatchSize) {
@@ -70,7 +91,8 @@ public record BatchingConfig(
                 return preferredBatchSizes[i];
             }
         }
-        return queued > 0 && oldestWaitNanos >= maxQueueDelayNanos() ? queued : 0;
+        // Below the preferred sizes: work-conserving takes what there is, else the delay decides.
+        return queued > 0 && (workConserving || oldestWaitNanos >= maxQueueDelayNanos()) ? queued : 0;
     }
 
     public long maxQueueDelayNanos() {
@@ -83,18 +105,19 @@ public record BatchingConfig(
                 && maxBatchSize == other.maxBatchSize
                 && maxQueueDelayMicros == other.maxQueueDelayMicros
                 && Arrays.equals(preferredBatchSizes, other.preferredBatchSizes)
-                && maxInflightBatches == other.maxInflightBatches;
+                && maxInflightBatches == other.maxInflightBatches
+                && workConserving == other.workConserving;
     }
 
     @Override
     public int hashCode() {
         return 31 * Arrays.hashCode(preferredBatchSizes) + Long.hashCode(maxQueueDelayMicros) * 17
-                + maxBatchSize * 7 + maxInflightBatches;
+                + maxBatchSize * 7 + maxInflightBatches + (workConserving ? 1 << 20 : 0);
     }
 
     @Override
     public String toString() {
-        return "max batch " + maxBatchSize + ", max queue delay " + maxQueueDelayMicros + " us, preferred "
-                + Arrays.toString(preferredBatchSizes) + ", " + maxInflightBatches + " in flight";
+        return "max batch " + maxBatchSize + (workConserving ? ", work-conserving" : ", max queue delay " + maxQueueDelayMicros + " us")
+                + ", preferred " + Arrays.toString(preferredBatchSizes) + ", " + maxInflightBatches + " in flight";
     }
 }

@@ -33,8 +33,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * and takes them away when it leaves, so at most that many batches per member run at a time.
  *
  * <p>Records are queued in buckets (batchifier and bucket key), so a batch never mixes shapes. One
- * dispatcher thread decides when to cut, by the {@link BatchClock}; cutting waits while every
- * context is busy, which lets batches grow exactly when the engine is the bottleneck. Each running
+ * dispatcher thread decides when to cut ({@link BatchingConfig#cutSize}, by the {@link BatchClock});
+ * cutting waits while every context is busy, which lets batches grow exactly when the engine is the
+ * bottleneck, and, work-conserving (the default), a context that falls idle takes what is queued at
+ * once, so below capacity no record waits for company while the engine could run it. Each running
  * batch holds a context and gives it back before its records' futures complete: completing runs
  * the callers' postprocessing, which must never keep the next batch from the engine. Batches
  * smaller than the engine's minimum batch are padded.

@@ -63,6 +63,15 @@ public interface EngineProvider {
     InferenceEngine open(ModelVersion model, ReadableConfig options, int device);
 
     /**
+     * Loads a model version for the inference function, which says how many batches may run on
+     * the engine at once in this JVM, so that an engine can size what the batches share (a CPU
+     * engine's threads per batch) when the options leave it open. The default ignores it.
+     */
+    default InferenceEngine open(ModelVersion model, ReadableConfig options, int device, ConcurrentBatches concurrency) {
+        return open(model, options, device);
+    }
+
+    /**
      * Loads a model that is not in the store: a candidate the setup job derived (FP16, INT8,
      * pruned) and validates against its parent before publishing it, or a probe of a model with
      * intermediate tensors as extra graph outputs for calibration.

@@ -17,8 +17,20 @@ class BatchingConfigTest {
     }
 
     @Test
+    void workConservingTakesWhatIsQueuedAtOnceBelowThePreferredSizes() {
+        BatchingConfig config = new BatchingConfig(32, 10_000, new int[] {8, 16}, 1);
+        assertThat(config.workConserving()).as("the default").isTrue();
+        assertThat(config.cutSize(1, 0)).isEqualTo(1);
+        assertThat(config.cutSize(7, 0)).isEqualTo(7);
+        assertThat(config.cutSize(0, 0)).isZero();
+        // A preferred size that fits still wins over taking everything.
+        assertThat(config.cutSize(10, 0)).isEqualTo(8);
+        assertThat(config.cutSize(40, 0)).isEqualTo(32);
+    }
+
+    @Test
     void waitsForTheDelayThenTakesWhatIsQueued() {
-        BatchingConfig config = new BatchingConfig(8, 10_000, null, 1);
+        BatchingConfig config = new BatchingConfig(8, 10_000, null, 1, false);
         assertThat(config.cutSize(5, 9 * MS)).isZero();
         assertThat(config.cutSize(5, 10 * MS)).isEqualTo(5);
         assertThat(config.cutSize(0, 50 * MS)).isZero();
@@ -26,7 +38,7 @@ class BatchingConfigTest {
 
     @Test
     void cutsTheLargestPreferredSizeThatFitsAtOnce() {
-        BatchingConfig config = new BatchingConfig(32, 10_000, new int[] {16, 4, 8}, 1);
+        BatchingConfig config = new BatchingConfig(32, 10_000, new int[] {16, 4, 8}, 1).withWorkConserving(false);
         assertThat(config.cutSize(3, 0)).isZero();
         assertThat(config.cutSize(4, 0)).isEqualTo(4);
         assertThat(config.cutSize(7, 0)).isEqualTo(4);
@@ -49,7 +61,15 @@ class BatchingConfigTest {
 
     @Test
     void zeroDelaySendsWhateverIsQueued() {
-        assertThat(new BatchingConfig(8, 0, null, 1).cutSize(1, 0)).isEqualTo(1);
+        assertThat(new BatchingConfig(8, 0, null, 1, false).cutSize(1, 0)).isEqualTo(1);
+    }
+
+    @Test
+    void workConservingIsPartOfTheIdentitySoBatchersOfBothKindsAreNotShared() {
+        BatchingConfig on = new BatchingConfig(8, 0, null, 1);
+        assertThat(on).isEqualTo(new BatchingConfig(8, 0, null, 1, true)).hasSameHashCodeAs(new BatchingConfig(8, 0, null, 1, true));
+        assertThat(on).isNotEqualTo(on.withWorkConserving(false));
+        assertThat(on.withWorkConserving(false).toString()).contains("max queue delay 0 us");
     }
 
     @Test

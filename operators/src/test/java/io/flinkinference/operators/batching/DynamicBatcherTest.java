@@ -34,7 +34,7 @@ class DynamicBatcherTest {
     @Test
     void stacksRecordsAndGivesEachItsOwnRow() throws Exception {
         DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(4, 1_000_000, null, 1));
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, waiting(4, 1_000_000, 1));
                 DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
             List<CompletableFuture<BatchRow>> rows = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -66,7 +66,7 @@ class DynamicBatcherTest {
         DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
         RecordingListener first = new RecordingListener();
         RecordingListener second = new RecordingListener();
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(4, 1_000_000, null, 1), new ManualBatchClock());
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, waiting(4, 1_000_000, 1), new ManualBatchClock());
                 DynamicBatcher.Member a = batcher.join(first);
                 DynamicBatcher.Member b = batcher.join(second)) {
             List<CompletableFuture<BatchRow>> rows = List.of(a.submit(input(1)), b.submit(input(2)), b.submit(input(3)), a.submit(input(4)));
@@ -100,7 +100,7 @@ class DynamicBatcherTest {
     void aLeavingMembersQueuedRecordsAreDroppedWhileTheOthersStillRun() throws Exception {
         ManualBatchClock clock = new ManualBatchClock();
         DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), clock);
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, waiting(8, 200_000, 1), clock);
                 DynamicBatcher.Member staying = batcher.join(BatchListener.NONE)) {
             DynamicBatcher.Member leaving = batcher.join(BatchListener.NONE);
             CompletableFuture<BatchRow> kept = staying.submit(input(1));
@@ -120,7 +120,7 @@ class DynamicBatcherTest {
     void padsSmallBatchesUpToTheEnginesMinimum() throws Exception {
         DoublingEngine engine = new DoublingEngine(new BatchRange(4, 8));
         ManualBatchClock clock = new ManualBatchClock();
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), clock);
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, waiting(8, 200_000, 1), clock);
                 DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
             CompletableFuture<BatchRow> a = slot.submit(input(1));
             CompletableFuture<BatchRow> b = slot.submit(input(2));
@@ -159,7 +159,7 @@ class DynamicBatcherTest {
     void stacksIntoTheContextsStagingMemoryAndZeroesItsPaddingRows() throws Exception {
         StagingEngine engine = new StagingEngine();
         ManualBatchClock clock = new ManualBatchClock();
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(8, 200_000, null, 1), clock);
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, waiting(8, 200_000, 1), clock);
                 DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
             CompletableFuture<BatchRow> a = slot.submit(input(1));
             CompletableFuture<BatchRow> b = slot.submit(input(2));
@@ -177,7 +177,7 @@ class DynamicBatcherTest {
     void cutsByTheQueueDelayWhenTheInjectedClockSaysSoAndReportsQueueTimesByIt() throws Exception {
         ManualBatchClock clock = new ManualBatchClock();
         DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
-        BatchingConfig config = new BatchingConfig(8, Duration.ofHours(1).toNanos() / 1_000, null, 1);
+        BatchingConfig config = waiting(8, Duration.ofHours(1).toNanos() / 1_000, 1);
         try (DynamicBatcher batcher = new DynamicBatcher("t", engine, config, clock);
                 DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
             CompletableFuture<BatchRow> first = slot.submit(input(1));
@@ -229,7 +229,7 @@ class DynamicBatcherTest {
     void batchesOnTheEnginesDefaultContextsReuseTheirStagingMemory() throws Exception {
         DoublingEngine engine = new DoublingEngine(BatchRange.ANY);
         // a clock that never moves: batches are cut by size only, two records each
-        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, new BatchingConfig(2, 1_000_000, null, 1), new ManualBatchClock());
+        try (DynamicBatcher batcher = new DynamicBatcher("t", engine, waiting(2, 1_000_000, 1), new ManualBatchClock());
                 DynamicBatcher.Member slot = batcher.join(BatchListener.NONE)) {
             slot.submit(input(1));
             slot.submit(input(2)).get(5, TimeUnit.SECONDS);
@@ -240,6 +240,15 @@ class DynamicBatcherTest {
         // The first batch's input now reads as the second: both were one block of staging memory.
         assertThat(values(engine.inputs.get(0))).containsExactly(5f, 6f, 6f, 7f);
         assertThat(values(engine.inputs.get(1))).containsExactly(5f, 6f, 6f, 7f);
+    }
+
+    /**
+     * The old policy, work-conserving off: with a context idle, records still wait for the delay or
+     * a full batch. The tests of stacking, padding, sharing and staging use it to put several
+     * records into one batch without holding the engine; the work-conserving tests hold it.
+     */
+    private static BatchingConfig waiting(int maxBatchSize, long maxQueueDelayMicros, int maxInflightBatches) {
+        return new BatchingConfig(maxBatchSize, maxQueueDelayMicros, null, maxInflightBatches, false);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
