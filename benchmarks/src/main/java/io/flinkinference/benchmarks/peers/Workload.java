@@ -17,9 +17,12 @@ import java.util.List;
  * @param threads the cores a contestant may use: its parallelism times its engine threads should
  *     not exceed it
  * @param warmUp how long a contestant runs before it calls {@link MeasuringWindow#begin}
+ * @param bootstrapServers the suite's Kafka broker, which runs in a JVM of its own so that its CPU
+ *     and memory are nobody's; contestants that use Kafka create their own topics on it, with
+ *     names of their own per run
  */
 public record Workload(ModelVersion model, List<byte[]> images, List<byte[]> tensors, long[] tensorShape,
-        int threads, Duration warmUp) {
+        int threads, Duration warmUp, String bootstrapServers) {
     public Workload {
         if (images.size() != tensors.size() || images.isEmpty()) {
             throw new IllegalArgumentException("A workload needs as many images as tensors, and at least one: "
