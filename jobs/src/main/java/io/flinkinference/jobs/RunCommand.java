@@ -114,8 +114,15 @@ public final class RunCommand implements Callable<Integer> {
     Integer maxBatchSize;
 
     @Option(names = "--max-queue-delay", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Longest wait for a batch to fill, e.g. 500us, 5ms (inference.batch.max-queue-delay, default 5ms).")
+            description = "With inference.batch.work-conserving=false: longest wait for a batch to fill while the engine "
+                    + "idles, e.g. 500us, 5ms (inference.batch.max-queue-delay, default 5ms).")
     Duration maxQueueDelay;
+
+    @Option(names = "--latency-target", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Let records wait for company while the engine idles, as long as each one's wait plus its "
+                    + "batch's run stays within this, e.g. 20ms: fewer engine calls below capacity at a bounded latency "
+                    + "(inference.batch.latency-target; default none: an idle engine takes what is queued at once).")
+    Duration latencyTarget;
 
     @Option(names = "--preferred-batch-sizes", paramLabel = "N", split = ",", description = "Batch sizes cut without waiting, e.g. 8,16,32 (inference.batch.preferred-sizes).")
     List<Integer> preferredBatchSizes;
@@ -314,6 +321,7 @@ public final class RunCommand implements Callable<Integer> {
         set(inference, InferenceOptions.ENGINE, engine);
         set(inference, InferenceOptions.MAX_BATCH_SIZE, maxBatchSize);
         set(inference, InferenceOptions.MAX_QUEUE_DELAY, maxQueueDelay);
+        set(inference, InferenceOptions.LATENCY_TARGET, latencyTarget);
         set(inference, InferenceOptions.PREFERRED_BATCH_SIZES, preferredBatchSizes);
         set(inference, InferenceOptions.MAX_INFLIGHT_BATCHES, maxInflight);
         set(inference, InferenceOptions.BATCHER_SCOPE, batchScope);

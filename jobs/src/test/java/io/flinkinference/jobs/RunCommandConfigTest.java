@@ -68,6 +68,20 @@ class RunCommandConfigTest {
     }
 
     @Test
+    void aLatencyTargetFromTheCommandLineOrTheFileReachesTheBatcher() throws Exception {
+        StreamingInferenceJob.Settings flag = parse("-b", "localhost:9092", "--model", "ppocr-cls:1",
+                "--latency-target", "20ms").settings(new Configuration());
+        assertThat(flag.inference().get(InferenceOptions.LATENCY_TARGET)).isEqualTo(java.time.Duration.ofMillis(20));
+
+        Path file = properties("inference.batch.latency-target=15ms\n");
+        StreamingInferenceJob.Settings fromFile = parse("-b", "localhost:9092", "--model", "ppocr-cls:1", "--config",
+                file.toString()).settings(new Configuration());
+        assertThat(fromFile.inference().get(InferenceOptions.LATENCY_TARGET)).isEqualTo(java.time.Duration.ofMillis(15));
+        assertThat(io.flinkinference.operators.Inference.batchingOf(fromFile.inference()).latencyTargetMicros())
+                .as("what the batcher is built with").isEqualTo(15_000);
+    }
+
+    @Test
     void aMisspelledInferenceKeyFromTheClusterIsRefusedWhenTheJobIsBuilt() throws Exception {
         Configuration cluster = new Configuration();
         cluster.setString("inference.batch.max-sise", "16");

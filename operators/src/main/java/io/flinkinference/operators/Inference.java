@@ -98,7 +98,7 @@ public final class Inference<IN, OUT> implements Serializable {
         Duration timeout = settings.get(InferenceOptions.TIMEOUT);
         int capacity = settings.get(InferenceOptions.CAPACITY);
         String uid = settings.get(InferenceOptions.UID);
-        InferenceFunction<IN, OUT> function = new InferenceFunction<>(spec, batching(settings),
+        InferenceFunction<IN, OUT> function = new InferenceFunction<>(spec, batchingOf(settings),
                 settings.get(InferenceOptions.BATCHER_SCOPE), timeout, translator);
         SingleOutputStreamOperator<Either<InferenceFailure, OUT>> operator =
                 settings.get(InferenceOptions.OUTPUT_MODE) == OutputMode.ORDERED
@@ -112,14 +112,16 @@ public final class Inference<IN, OUT> implements Serializable {
         return new InferenceStreams<>(operator, results, results.getSideOutput(FAILURES));
     }
 
-    private static BatchingConfig batching(ReadableConfig settings) {
+    /** The batcher's settings that {@code inference.batch.*} options make; refuses invalid ones, saying which. */
+    public static BatchingConfig batchingOf(ReadableConfig settings) {
         try {
             return new BatchingConfig(
                     settings.get(InferenceOptions.MAX_BATCH_SIZE),
                     settings.get(InferenceOptions.MAX_QUEUE_DELAY).toNanos() / 1_000,
                     settings.get(InferenceOptions.PREFERRED_BATCH_SIZES).stream().mapToInt(Integer::intValue).toArray(),
                     settings.get(InferenceOptions.MAX_INFLIGHT_BATCHES),
-                    settings.get(InferenceOptions.WORK_CONSERVING));
+                    settings.get(InferenceOptions.WORK_CONSERVING),
+                    settings.getOptional(InferenceOptions.LATENCY_TARGET).map(target -> target.toNanos() / 1_000).orElse(0L));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid batching settings (inference.batch.*): " + e.getMessage(), e);
         }
@@ -209,6 +211,12 @@ public final class Inference<IN, OUT> implements Serializable {
             return this;
         }
 
+        /** A bound on a record's wait plus its batch's run; see {@link InferenceOptions#LATENCY_TARGET}. */
+        public Builder<IN, OUT> latencyTarget(Duration target) {
+            settings.set(InferenceOptions.LATENCY_TARGET, target);
+            return this;
+        }
+
         public Builder<IN, OUT> maxInflightBatches(int batches) {
             settings.set(InferenceOptions.MAX_INFLIGHT_BATCHES, batches);
             return this;
@@ -276,7 +284,7 @@ public final class Inference<IN, OUT> implements Serializable {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException(InferenceOptions.TIMEOUT.key() + " must be positive, not " + timeout);
             }
-            BatchingConfig batching = batching(settings);
+            BatchingConfig batching = batchingOf(settings);
             int capacity = settings.get(InferenceOptions.CAPACITY);
             int records = capacity > 0 ? capacity : batching.maxBatchSize() * (batching.maxInflightBatches() + 1);
             if (records < batching.maxBatchSize()) {

@@ -80,6 +80,19 @@ public final class InferenceOptions {
                             + "batches below capacity (less engine work per record, more latency; on 2 cores p50 "
                             + "latency at half load rose several-fold, docs/BENCHMARKS.md).");
 
+    public static final ConfigOption<Duration> LATENCY_TARGET =
+            ConfigOptions.key("inference.batch.latency-target")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription("Set, e.g. 20ms: replaces work-conserving cutting and the queue delay. A record "
+                            + "waits for others while a context idles only as long as its batch would still finish "
+                            + "within the target, by the run times of the batches before it; below capacity batches "
+                            + "grow as far as the target allows, for less engine work per record than work-conserving "
+                            + "at a bounded cost in latency. It cannot make a batch faster than the engine runs it: "
+                            + "under overload, or with a target below one batch's run, records are cut at once and "
+                            + "latency is what the engine gives. Unset (the default): inference.batch.work-conserving "
+                            + "decides.");
+
     public static final ConfigOption<List<Integer>> PREFERRED_BATCH_SIZES =
             ConfigOptions.key("inference.batch.preferred-sizes")
                     .intType()
@@ -147,7 +160,7 @@ public final class InferenceOptions {
     static Set<String> keys() {
         Set<String> keys = new TreeSet<>();
         for (ConfigOption<?> option : List.of(MODEL, MODEL_STORE, ENGINE, UID, MAX_BATCH_SIZE, MAX_QUEUE_DELAY,
-                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, WORK_CONSERVING, BATCHER_SCOPE, OUTPUT_MODE, CAPACITY, TIMEOUT,
+                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, WORK_CONSERVING, LATENCY_TARGET, BATCHER_SCOPE, OUTPUT_MODE, CAPACITY, TIMEOUT,
                 MAX_IMAGE_PIXELS)) {
             keys.add(option.key());
         }

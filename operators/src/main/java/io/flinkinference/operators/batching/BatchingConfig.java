@@ -16,15 +16,27 @@ import java.util.Arrays;
  * it even while a context idles, which gives fewer, larger batches below capacity at the price of
  * latency. The delay only applies with work-conserving off: with it on, a record waits exactly as
  * long as every context is busy.
+ *
+ * <p>{@code latencyTargetMicros}, when above zero, replaces both: a record waits for company while
+ * a context idles only as long as the batch it is in would still be done within the target, by
+ * the run times the batcher has seen ({@link BatchCosts}). Below capacity batches then grow as far
+ * as the target allows (less engine work per record than work-conserving, a bounded cost in
+ * latency); before the batcher has seen a batch run, it cuts at once.
  */
 public record BatchingConfig(
         int maxBatchSize, long maxQueueDelayMicros, int[] preferredBatchSizes, int maxInflightBatches,
-        boolean workConserving)
+        boolean workConserving, long latencyTargetMicros)
         implements Serializable {
 
     /** Work-conserving settings, the default (see the class comment). */
     public BatchingConfig(int maxBatchSize, long maxQueueDelayMicros, int[] preferredBatchSizes, int maxInflightBatches) {
         this(maxBatchSize, maxQueueDelayMicros, preferredBatchSizes, maxInflightBatches, true);
+    }
+
+    /** Settings without a latency target. */
+    public BatchingConfig(int maxBatchSize, long maxQueueDelayMicros, int[] preferredBatchSizes, int maxInflightBatches,
+            boolean workConserving) {
+        this(maxBatchSize, maxQueueDelayMicros, preferredBatchSizes, maxInflightBatches, workConserving, 0);
     }
 
     public BatchingConfig {
@@ -36,6 +48,9 @@ public record BatchingConfig(
         }
         if (maxInflightBatches < 1) {
             throw new IllegalArgumentException("max in-flight batches must be at least 1, not " + maxInflightBatches);
+        }
+        if (latencyTargetMicros < 0) {
+            throw new IllegalArgumentException("the latency target must not be negative, not " + latencyTargetMicros + " us");
         }
         preferredBatchSizes = preferredBatchSizes == null ? new int[0] : preferredBatchSizes.clone();
         Arrays.sort(preferredBatchSizes);
@@ -68,7 +83,22 @@ public record BatchingConfig(
 
     /** The same settings, with work-conserving cutting on or off. */
     public BatchingConfig withWorkConserving(boolean on) {
-        return new BatchingConfig(maxBatchSize, maxQueueDelayMicros, preferredBatchSizes, maxInflightBatches, on);
+        return new BatchingConfig(maxBatchSize, maxQueueDelayMicros, preferredBatchSizes, maxInflightBatches, on,
+                latencyTargetMicros);
+    }
+
+    /** The same settings with a latency target ({@link java.time.Duration#ZERO}: none). */
+    public BatchingConfig withLatencyTarget(java.time.Duration target) {
+        return new BatchingConfig(maxBatchSize, maxQueueDelayMicros, preferredBatchSizes, maxInflightBatches,
+                workConserving, target.toNanos() / 1_000);
+    }
+
+    public boolean hasLatencyTarget() {
+        return latencyTargetMicros > 0;
+    }
+
+    public long latencyTargetNanos() {
+        return latencyTargetMicros * 1_000;
     }
 
     @Override
@@ -83,6 +113,14 @@ public record BatchingConfig(
      * policy is tested without clocks or threads.
      */
     public int cutSize(int queued, long oldestWaitNanos) {
+        return cutSize(queued, oldestWaitNanos, null);
+    }
+
+    /**
+     * As {@link #cutSize(int, long)}, with the run times seen so far, which a latency target needs
+     * ({@code costs} may be null without one).
+     */
+    public int cutSize(int queued, long oldestWaitNanos, BatchCosts costs) {
         if (queued >= maxBatchSize) {
             return maxBatchSize;
         }
@@ -91,8 +129,28 @@ public record BatchingConfig(
                 return preferredBatchSizes[i];
             }
         }
+        if (queued == 0) {
+            return 0;
+        }
+        if (hasLatencyTarget()) {
+            return nanosUntilDue(queued, oldestWaitNanos, costs) <= 0 ? queued : 0;
+        }
         // Below the preferred sizes: work-conserving takes what there is, else the delay decides.
-        return queued > 0 && (workConserving || oldestWaitNanos >= maxQueueDelayNanos()) ? queued : 0;
+        return workConserving || oldestWaitNanos >= maxQueueDelayNanos() ? queued : 0;
+    }
+
+    /**
+     * How long {@code queued} records, the oldest of which has waited {@code oldestWaitNanos}, may
+     * still wait for company with a context idle; zero or less: they are due now. With a latency
+     * target that is the target less the wait so far and the expected run of their batch (due at
+     * once while no run time is known); without, what is left of the queue delay.
+     */
+    public long nanosUntilDue(int queued, long oldestWaitNanos, BatchCosts costs) {
+        if (!hasLatencyTarget()) {
+            return workConserving ? 0 : maxQueueDelayNanos() - oldestWaitNanos;
+        }
+        long run = costs == null ? BatchCosts.UNKNOWN : costs.predictNanos(queued);
+        return run == BatchCosts.UNKNOWN ? 0 : latencyTargetNanos() - run - oldestWaitNanos;
     }
 
     public long maxQueueDelayNanos() {
@@ -106,18 +164,21 @@ public record BatchingConfig(
                 && maxQueueDelayMicros == other.maxQueueDelayMicros
                 && Arrays.equals(preferredBatchSizes, other.preferredBatchSizes)
                 && maxInflightBatches == other.maxInflightBatches
-                && workConserving == other.workConserving;
+                && workConserving == other.workConserving
+                && latencyTargetMicros == other.latencyTargetMicros;
     }
 
     @Override
     public int hashCode() {
         return 31 * Arrays.hashCode(preferredBatchSizes) + Long.hashCode(maxQueueDelayMicros) * 17
-                + maxBatchSize * 7 + maxInflightBatches + (workConserving ? 1 << 20 : 0);
+                + maxBatchSize * 7 + maxInflightBatches + (workConserving ? 1 << 20 : 0) + Long.hashCode(latencyTargetMicros) * 131;
     }
 
     @Override
     public String toString() {
-        return "max batch " + maxBatchSize + (workConserving ? ", work-conserving" : ", max queue delay " + maxQueueDelayMicros + " us")
+        String policy = hasLatencyTarget() ? ", latency target " + latencyTargetMicros + " us"
+                : workConserving ? ", work-conserving" : ", max queue delay " + maxQueueDelayMicros + " us";
+        return "max batch " + maxBatchSize + policy
                 + ", preferred " + Arrays.toString(preferredBatchSizes) + ", " + maxInflightBatches + " in flight";
     }
 }

@@ -36,7 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * dispatcher thread decides when to cut ({@link BatchingConfig#cutSize}, by the {@link BatchClock});
  * cutting waits while every context is busy, which lets batches grow exactly when the engine is the
  * bottleneck, and, work-conserving (the default), a context that falls idle takes what is queued at
- * once, so below capacity no record waits for company while the engine could run it. Each running
+ * once, so below capacity no record waits for company while the engine could run it; with a
+ * latency target, it waits as long as the run times seen so far ({@link BatchCosts}) say its batch
+ * still finishes in time. Each running
  * batch holds a context and gives it back before its records' futures complete: completing runs
  * the callers' postprocessing, which must never keep the next batch from the engine. Batches
  * smaller than the engine's minimum batch are padded.
@@ -61,6 +63,8 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Thread dispatcher;
     /** Batches running; guarded by {@link #lock}. */
     private int inflight;
+    /** How long batches of each size ran, for a latency target; guarded by {@link #lock}. */
+    private final BatchCosts costs;
     /** Contexts the members brought: the most batches that may run at once; guarded by {@link #lock}. */
     private int capacity;
     private boolean closed;
@@ -78,6 +82,7 @@ public final class DynamicBatcher implements AutoCloseable {
         this.engine = engine;
         this.config = config;
         this.clock = clock;
+        this.costs = new BatchCosts(config.maxBatchSize());
         AtomicInteger threads = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "inference-" + name + "-" + threads.incrementAndGet());
@@ -197,13 +202,13 @@ public final class DynamicBatcher implements AutoCloseable {
                         continue;
                     }
                     long oldestWait = now - queue.peekFirst().enqueuedNanos;
-                    int size = config.cutSize(queue.size(), oldestWait);
+                    int size = config.cutSize(queue.size(), oldestWait, costs);
                     // Among the buckets ready to go, the one whose oldest record waited longest goes first.
                     if (size > 0 && (due == null || queue.peekFirst().enqueuedNanos < due.peekFirst().enqueuedNanos)) {
                         due = queue;
                         cut = size;
                     } else if (size == 0) {
-                        waitNanos = Math.min(waitNanos, config.maxQueueDelayNanos() - oldestWait);
+                        waitNanos = Math.min(waitNanos, config.nanosUntilDue(queue.size(), oldestWait, costs));
                     }
                 }
                 if (due != null) {
@@ -233,6 +238,7 @@ public final class DynamicBatcher implements AutoCloseable {
         Map<String, Tensor> outputs = null;
         long inferenceNanos = 0;
         Throwable failure = null;
+        long runNanos = -1;
         try {
             for (Pending pending : batch) {
                 pending.member.listener.recordQueued(cutNanos - pending.enqueuedNanos);
@@ -244,6 +250,7 @@ public final class DynamicBatcher implements AutoCloseable {
             long start = clock.nanoTime();
             outputs = context.infer(inputs);
             inferenceNanos = clock.nanoTime() - start;
+            runNanos = start - stackStart + inferenceNanos;
             reportBatch(batch, start - stackStart, inferenceNanos);
         } catch (Throwable t) {
             if (t instanceof InterruptedException) {
@@ -252,7 +259,7 @@ public final class DynamicBatcher implements AutoCloseable {
             LOG.debug("A batch of {} failed", batch.size(), t);
             failure = t;
         } finally {
-            release(context);
+            release(context, batch.size(), runNanos);
         }
         for (int row = 0; row < batch.size(); row++) {
             Pending pending = batch.get(row);
@@ -273,12 +280,18 @@ public final class DynamicBatcher implements AutoCloseable {
         recordsPerMember.forEach((member, records) -> member.listener.batchCompleted(batch.size(), records, stackNanos, inferenceNanos));
     }
 
-    /** Gives a context back to the idle ones, or closes it when a member that brought contexts has left. */
-    private void release(ExecutionContext context) {
+    /**
+     * Gives a context back to the idle ones, or closes it when a member that brought contexts has
+     * left; and learns how long its batch of {@code rows} took ({@code runNanos} < 0: it failed).
+     */
+    private void release(ExecutionContext context, int rows, long runNanos) {
         boolean surplus;
         lock.lock();
         try {
             inflight--;
+            if (runNanos >= 0) {
+                costs.observe(rows, runNanos);
+            }
             surplus = closed || idle.size() + inflight + 1 > capacity;
             if (!surplus) {
                 idle.add(context);

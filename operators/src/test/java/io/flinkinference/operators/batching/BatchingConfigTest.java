@@ -80,4 +80,47 @@ class BatchingConfigTest {
                 .hasMessageContaining("preferred batch size 16");
         assertThatThrownBy(() -> new BatchingConfig(8, 0, null, 0)).hasMessageContaining("in-flight");
     }
+
+    @Test
+    void withALatencyTargetRecordsWaitForCompanyOnlyAsLongAsTheirBatchStillMakesIt() {
+        BatchingConfig config = new BatchingConfig(8, 10_000, null, 1).withLatencyTarget(java.time.Duration.ofMillis(20));
+        BatchCosts costs = new BatchCosts(8);
+        costs.observe(4, 6 * MS);
+
+        // A batch of 4 is expected to run 6 ms, so its oldest record may wait up to 14 ms.
+        assertThat(config.nanosUntilDue(4, 10 * MS, costs)).isEqualTo(4 * MS);
+        assertThat(config.cutSize(4, 10 * MS, costs)).isZero();
+        assertThat(config.cutSize(4, 14 * MS, costs)).isEqualTo(4);
+        // Without the target, work-conserving would have cut at once.
+        assertThat(config.withLatencyTarget(java.time.Duration.ZERO).cutSize(4, 10 * MS, costs)).isEqualTo(4);
+        // More records make a longer batch, so they are due sooner: 7 rows at 1.5 ms a row run 10.5 ms.
+        assertThat(config.cutSize(7, 10 * MS, costs)).isEqualTo(7);
+        assertThat(config.cutSize(8, 0, costs)).as("a full batch never waits").isEqualTo(8);
+    }
+
+    @Test
+    void aLatencyTargetCutsAtOnceBeforeAnyRunTimeIsKnownAndWhenABatchCannotMakeItAnyway() {
+        BatchingConfig config = new BatchingConfig(8, 10_000, null, 1).withLatencyTarget(java.time.Duration.ofMillis(5));
+        assertThat(config.cutSize(3, 0, new BatchCosts(8))).as("nothing seen yet").isEqualTo(3);
+        assertThat(config.cutSize(3, 0, null)).isEqualTo(3);
+
+        BatchCosts slow = new BatchCosts(8);
+        slow.observe(1, 9 * MS);
+        assertThat(config.cutSize(1, 0, slow)).as("one record alone takes longer than the target").isEqualTo(1);
+        assertThat(config.cutSize(0, 0, slow)).isZero();
+    }
+
+    @Test
+    void aLatencyTargetReplacesTheQueueDelayAndIsValidated() {
+        BatchingConfig target = new BatchingConfig(8, 1_000, null, 1, false).withLatencyTarget(java.time.Duration.ofMillis(50));
+        BatchCosts costs = new BatchCosts(8);
+        costs.observe(2, MS);
+        // Past the 1 ms delay, yet the 50 ms target lets the pair wait for more.
+        assertThat(target.cutSize(2, 5 * MS, costs)).isZero();
+        assertThat(target.toString()).contains("latency target 50000 us");
+        assertThat(target).isNotEqualTo(target.withLatencyTarget(java.time.Duration.ZERO));
+        assertThat(target.withWorkConserving(true).latencyTargetMicros()).as("kept by the other wither").isEqualTo(50_000);
+        assertThatThrownBy(() -> new BatchingConfig(8, 0, null, 1, true, -1))
+                .hasMessageContaining("latency target must not be negative");
+    }
 }
