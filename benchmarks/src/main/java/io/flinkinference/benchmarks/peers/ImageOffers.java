@@ -56,7 +56,11 @@ final class ImageOffers implements AutoCloseable {
 
     /** The workload image of the record with id {@code id}. */
     static int imageIndex(String id, int images) {
-        return (int) (Long.parseLong(id) % images);
+        return imageIndex(Long.parseLong(id), images);
+    }
+
+    private static int imageIndex(long id, int images) {
+        return (int) (id % images);
     }
 
     /** Sends one record now, before the offering starts: the first answer says the contestant serves. */
@@ -115,7 +119,7 @@ final class ImageOffers implements AutoCloseable {
     private void send(OptionalLong dueNanos) {
         long id = next++;
         Map<String, String> headers = dueNanos.isPresent() ? Map.of(OFFERED_AT, Long.toString(dueNanos.getAsLong())) : Map.of();
-        producer.send(ImageProducer.image(Long.toString(id), images.get((int) (id % images.size())), ImageEncoding.PNG, headers));
+        producer.send(ImageProducer.image(Long.toString(id), images.get(imageIndex(id, images.size())), ImageEncoding.PNG, headers));
     }
 
     /** Stops offering; records already sent stay on the topic. */

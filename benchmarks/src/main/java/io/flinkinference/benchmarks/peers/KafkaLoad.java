@@ -19,7 +19,11 @@ import java.util.function.Consumer;
 public final class KafkaLoad implements AutoCloseable {
     /** How long a contestant may take to give its first answer: a MiniCluster and an engine starting on busy cores. */
     static final Duration FIRST_ANSWER_TIMEOUT = Duration.ofMinutes(2);
-    private static final long HEALTH_CHECK_MILLIS = 50;
+    /**
+     * How often the run asks whether every part of it still works: often enough to fail within a
+     * blink, rarely enough that asking (for the job, a call to its MiniCluster) costs nothing measurable.
+     */
+    private static final long HEALTH_CHECK_MILLIS = 250;
 
     /** What the load asks the contestant while it runs: whatever stopped it serving, thrown. */
     @FunctionalInterface
