@@ -33,11 +33,12 @@ final class ImageOffers implements AutoCloseable {
 
     /**
      * Records sent and not yet answered that a backlog keeps per consumer thread: enough that no
-     * contestant waits for input (a batch of 32 and a few polls' worth in flight), few enough that
-     * the broker does not fill with what nobody will read before the window ends. A backlog sized
-     * up front would have to guess the contestant's capacity times the run's length.
+     * contestant waits for input (the job holds a few hundred in flight: its source's fetches and
+     * the function's max-size x (max-inflight + 1) records; a loop, a batch and a poll's worth),
+     * few enough (6 MB of messages) that the broker does not fill with what nobody will read. A
+     * backlog sized up front would have to guess the contestant's capacity times the run's length.
      */
-    static final int BACKLOG_PER_THREAD = 512;
+    static final int BACKLOG_PER_THREAD = 1024;
 
     private final ImageProducer producer;
     private final List<byte[]> images;
