@@ -17,15 +17,22 @@ public final class Pacer {
         this.next = System.nanoTime();
     }
 
-    /** Waits until the next record is due. */
-    public void awaitNext() throws InterruptedException {
+    /**
+     * Waits until the next record is due.
+     *
+     * @return when it was due ({@link System#nanoTime()}), which is earlier than now when the
+     *     sender has fallen behind: a latency measured from it includes the wait the sender caused,
+     *     as it would for a user's request; without pacing, now
+     */
+    public long awaitNext() throws InterruptedException {
         if (intervalNanos == 0) {
-            return;
+            return System.nanoTime();
         }
         next += intervalNanos;
         long wait = next - System.nanoTime();
         if (wait > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);
         }
+        return next;
     }
 }
