@@ -66,7 +66,8 @@ public record SoakReport(String model, String engine, String inputs, int maxBatc
                 + "for %.0f s, sampled every %.0f s%n%n", model, engine, inputs, run.recordsPerSecond(), 100 * load,
                 capacityPerSecond, maxBatchSize, run.duration().toMillis() / 1e3, run.sampleEvery().toMillis() / 1e3));
         AlignedTable table = new AlignedTable().column("sample", Align.RIGHT).column("s", Align.RIGHT)
-                .column("heap after GC MiB", Align.RIGHT).column("heap committed MiB", Align.RIGHT).column("direct MiB", Align.RIGHT).column("RSS MiB", Align.RIGHT)
+                .column("heap after GC MiB", Align.RIGHT)
+                .column("heap committed MiB", Align.RIGHT).column("direct MiB", Align.RIGHT).column("RSS MiB", Align.RIGHT)
                 .column("records", Align.RIGHT).column("records/s", Align.RIGHT).column("p99 ms", Align.RIGHT);
         for (SoakSample sample : run.samples()) {
             table.row(Integer.toString(sample.index()), String.format("%.1f", sample.seconds()), mib(sample.heapAfterGcBytes()),

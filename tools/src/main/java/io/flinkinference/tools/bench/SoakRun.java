@@ -135,7 +135,8 @@ public final class SoakRun {
                 long results = tally.results();
                 Histogram interval = tally.interval();
                 SoakSample sample = new SoakSample(samples.size() + 1, (now - start) / 1e9, levels.heapAfterGcBytes(),
-                        levels.heapCommittedBytes(), levels.directBytes(), levels.rssBytes(), results - previousResults, (now - previousAt) / 1e9,
+                        levels.heapCommittedBytes(), levels.directBytes(), levels.rssBytes(), results - previousResults,
+                        (now - previousAt) / 1e9,
                         interval.getTotalCount() == 0 ? Double.NaN : interval.getValueAtPercentile(99) / 1e6);
                 samples.add(sample);
                 onSample.accept(sample);
