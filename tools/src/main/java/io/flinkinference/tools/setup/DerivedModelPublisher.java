@@ -21,7 +21,9 @@ import java.util.function.Supplier;
 /**
  * The last two steps every derived artifact shares: validate the candidate against its parent on
  * held-out samples, and publish it (with the parent's other files and a manifest whose lineage
- * names the parent, the transform and the validation figures) only if the gate lets it through.
+ * names the parent, the transform and the validation figures) only if the gate lets it through;
+ * in between, both models' speed on this machine ({@link SpeedComparison}) for the closing table
+ * and the lineage.
  */
 final class DerivedModelPublisher {
     private DerivedModelPublisher() {}
