@@ -58,7 +58,8 @@ import java.util.concurrent.Callable;
             "  flink-inference bench ppocr-cls:1 --batch-sizes 8,32,64 \\",
             "      --concurrency 1,2,4 --seconds 5",
             "  flink-inference bench resnet50 --engine tensorrt --no-function --json",
-            "  flink-inference bench ppocr-cls --inputs lines/"})
+            "  flink-inference bench ppocr-cls --inputs lines/",
+            "  flink-inference bench ppocr-cls --soak 20s --sample-every 2s"})
 final class BenchCommand implements Callable<Integer> {
     /** Distinct synthetic records the function sweep cycles through: enough that no cache holds one answer. */
     private static final int DISTINCT_RECORDS = 64;
@@ -106,12 +107,19 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
+    /** {@code --soak}, {@code --soak-load}, {@code --sample-every}: a long run at a fixed load instead of the sweeps. */
+    @Mixin
+    BenchSoak soak;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         checkOptions();
+        if (soak.requested()) {
+            soak.check(spec.commandLine(), function);
+        }
         PrintWriter err = spec.commandLine().getErr();
         ModelStore modelStore = store.open();
         ModelVersion version = modelStore.resolve(ModelRef.parse(model));
@@ -128,6 +136,11 @@ final class BenchCommand implements Callable<Integer> {
         // Made before the engine sweep, so that a model the function cannot be fed fails before minutes of measuring.
         BenchRecords records = !function ? null : inputs == null ? syntheticRecords((SyntheticTensors) batches)
                 : BenchRecords.images(new ArrayList<>(images.values()));
+        if (soak.requested()) {
+            return soak.run(modelStore, version, engine, provider, engineOptions, batches, records,
+                    Duration.ofMillis(Math.round(warmUp * 1000)), Duration.ofMillis(Math.max(1, Math.round(seconds * 1000))), json,
+                    spec.commandLine().getOut(), err);
+        }
 
         List<EngineSweep.Measurement> engineSweep;
         List<Integer> sizes;

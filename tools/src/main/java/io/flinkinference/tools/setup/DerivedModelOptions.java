@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** What every step that derives a model from a parent takes: the parent, a name, samples, a threshold. */
 final class DerivedModelOptions {
@@ -36,6 +37,22 @@ final class DerivedModelOptions {
             description = "Required agreement with the parent: the share of sample images given the same class (the same text, "
                     + "for a CTC recognizer). Default 0.99 for fp16, 0.97 for int8 and prune.")
     Double minAgreement;
+
+    @Option(names = "--speed", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Measure the parent's and the variant's images/s on this machine for the summary's IMG/S and SPEEDUP "
+                    + "columns, and record them in the lineage (default on; --no-speed to skip the few seconds it takes).")
+    boolean speed;
+
+    @Option(names = "--speed-seconds", paramLabel = "S", defaultValue = "1",
+            description = "How long each of the speed measurement's windows lasts (default ${DEFAULT-VALUE}).")
+    double speedSeconds;
+
+    SpeedComparison.Settings speed() {
+        if (!(speedSeconds > 0)) {
+            throw new IllegalArgumentException("--speed-seconds must be positive, not " + speedSeconds);
+        }
+        return new SpeedComparison.Settings(speed, Duration.ofMillis(Math.max(1, Math.round(speedSeconds * 1000))));
+    }
 
     ModelStore openStore() {
         return store.open();

@@ -7,6 +7,8 @@ import io.flinkinference.samples.models.PaddleOcrModels;
 import io.flinkinference.modelstore.manifest.Manifest;
 import io.flinkinference.modelstore.manifest.ModelFormat;
 import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.tools.bench.AlignedTable;
+import io.flinkinference.tools.bench.AlignedTable.Align;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,7 +21,9 @@ import java.util.function.Supplier;
 /**
  * The last two steps every derived artifact shares: validate the candidate against its parent on
  * held-out samples, and publish it (with the parent's other files and a manifest whose lineage
- * names the parent, the transform and the validation figures) only if the gate lets it through.
+ * names the parent, the transform and the validation figures) only if the gate lets it through;
+ * in between, both models' speed on this machine ({@link SpeedComparison}) for the closing table
+ * and the lineage.
  */
 final class DerivedModelPublisher {
     private DerivedModelPublisher() {}
@@ -40,22 +44,24 @@ final class DerivedModelPublisher {
 
     /** A derived ONNX model: the candidate runs on ONNX Runtime, like its parent. */
     static Outcome validateAndPublish(ModelStore store, ModelVersion parent, Candidate candidate, SampleImages samples,
-            double minAgreement, PrintWriter out) throws IOException {
+            double minAgreement, SpeedComparison.Settings speed, PrintWriter out) throws IOException {
         Manifest manifest = parent.manifest();
-        return validateAndPublish(store, parent, candidate, samples, minAgreement, out,
+        return validateAndPublish(store, parent, candidate, samples, minAgreement, speed, out, CandidateEngines.ENGINE,
                 () -> CandidateEngines.openCandidate(parent.ref() + " (" + candidate.transform() + ")",
                         candidate.bytes(), manifest.inputs(), manifest.outputs()));
     }
 
     /**
-     * @param candidateEngine opens the candidate on the engine that will run it (TensorRT for a
-     *     plan); the parent always runs on ONNX Runtime
+     * @param candidateEngineName the engine that will run the candidate, which {@code candidateEngine}
+     *     opens it on (TensorRT for a plan); the parent always runs on ONNX Runtime
      */
     static Outcome validateAndPublish(ModelStore store, ModelVersion parent, Candidate candidate, SampleImages samples,
-            double minAgreement, PrintWriter out, Supplier<InferenceEngine> candidateEngine) throws IOException {
+            double minAgreement, SpeedComparison.Settings speedSettings, PrintWriter out, String candidateEngineName,
+            Supplier<InferenceEngine> candidateEngine) throws IOException {
         Manifest manifest = parent.manifest();
         out.printf("Validating against %s on %d sample images ...%n", parent.ref(), samples.size());
         ValidationGate.Report report;
+        SpeedComparison.Result speed;
         try (InferenceEngine parentEngine = CandidateEngines.open(parent);
                 InferenceEngine candidateOpened = candidateEngine.get()) {
             report = ValidationGate.compare(parentEngine, candidateOpened, samples.batches(manifest), AgreementMeasure.of(manifest),
@@ -64,10 +70,11 @@ final class DerivedModelPublisher {
                         out.printf("  validated %d/%d%n", done, samples.size());
                         out.flush();
                     });
+            out.println(report.verdict());
+            speed = speed(speedSettings, parentEngine, candidateOpened, candidateEngineName, manifest, out);
         }
-        out.println(report.verdict());
         if (!report.passed()) {
-            summary(out, parent, candidate, report, "not published");
+            summary(out, parent, candidate, report, speed, "not published");
             out.println("Nothing was published.");
             return new Outcome(report, Optional.empty());
         }
@@ -79,8 +86,9 @@ final class DerivedModelPublisher {
         facts.put("validation.measure", report.measure().description());
         facts.put("validation.maxAbsDiff", String.format("%.6g", report.maxAbsDiff()));
         facts.put("validation.meanAbsDiff", String.format("%.6g", report.meanAbsDiff()));
+        facts.putAll(speed.facts());
         ModelVersion published = publish(store, parent, candidate, facts);
-        summary(out, parent, candidate, report, published.ref().toString());
+        summary(out, parent, candidate, report, speed, published.ref().toString());
         out.println("Published " + published.ref() + " (parent " + parent.ref() + ")");
         return new Outcome(report, Optional.of(published));
     }
@@ -91,18 +99,40 @@ final class DerivedModelPublisher {
                 candidate.transform(), candidate.bytes(), facts).publishInto(store, parent);
     }
 
-    /** The table a setup step ends with: parent and candidate side by side. */
+    /** Both models' speed, after the gate, so that a refused candidate's table still says what it would have bought. */
+    private static SpeedComparison.Result speed(SpeedComparison.Settings settings, InferenceEngine parent, InferenceEngine candidate,
+            String candidateEngineName, Manifest manifest, PrintWriter out) {
+        if (!settings.enabled()) {
+            return SpeedComparison.Result.notMeasured("--no-speed");
+        }
+        out.printf("Measuring speed of parent and variant in turn (%d rounds of %.1f s each) ...%n", SpeedComparison.ROUNDS,
+                settings.window().toMillis() / 1e3);
+        out.flush();
+        return SpeedComparison.measure(parent, CandidateEngines.ENGINE, candidate, candidateEngineName, manifest, settings.window());
+    }
+
+    /**
+     * The table a setup step ends with: parent and candidate side by side, aligned to the widest
+     * cell (so a long precision such as fp32-sparse-2:4 cannot shift the columns after it), and a
+     * line on what the speed columns are.
+     */
     private static void summary(PrintWriter out, ModelVersion parent, Candidate candidate, ValidationGate.Report report,
-            String published) {
+            SpeedComparison.Result speed, String published) {
         long parentBytes = parent.manifest().file(parent.manifest().artifact()).map(f -> f.size()).orElse(0L);
-        String row = "%-18s %-14s %10s %10s %12s %12s  %s%n";
-        out.println();
-        out.printf(row, "", "PRECISION", "SIZE KB", "AGREE", "MAX |DIFF|", "MEAN |DIFF|", "STORE");
-        out.printf(row, "parent", parent.manifest().precision(), String.format("%.1f", parentBytes / 1024.0), "-", "-", "-",
-                parent.ref());
-        out.printf(row, candidate.transform(), candidate.precision(), String.format("%.1f", candidate.bytes().length / 1024.0),
+        AlignedTable table = new AlignedTable().column("", Align.LEFT).column("PRECISION", Align.LEFT)
+                .column("SIZE KB", Align.RIGHT).column("AGREE", Align.RIGHT).column("MAX ABS DIFF", Align.RIGHT)
+                .column("MEAN ABS DIFF", Align.RIGHT).column("IMG/S", Align.RIGHT).column("SPEEDUP", Align.RIGHT)
+                .column("STORE", Align.LEFT);
+        table.row("parent", parent.manifest().precision(), String.format("%.1f", parentBytes / 1024.0), "-", "-", "-",
+                speed.measured() ? String.format("%.0f", speed.parentRecordsPerSecond()) : "-", "-", parent.ref().toString());
+        table.row(candidate.transform(), candidate.precision(), String.format("%.1f", candidate.bytes().length / 1024.0),
                 String.format("%.2f%%", 100 * report.agreement()), String.format("%.4g", report.maxAbsDiff()),
-                String.format("%.4g", report.meanAbsDiff()), published);
+                String.format("%.4g", report.meanAbsDiff()),
+                speed.measured() ? String.format("%.0f", speed.recordsPerSecond()) : "-",
+                speed.measured() ? String.format("%.2fx", speed.speedup()) : "-", published);
+        out.println();
+        out.print(table.render());
+        out.println(speed.footnote());
         out.println();
     }
 

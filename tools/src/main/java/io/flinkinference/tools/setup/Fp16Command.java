@@ -39,7 +39,7 @@ final class Fp16Command implements Callable<Integer> {
         var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
                 DerivedModelPublisher.Candidate.onnx(version, candidate, options.name(version, "fp16"),
                         "fp16-weights", Fp16Weights.TRANSFORM, Map.of()),
-                options.validationSamples(version), options.minAgreement(0.99), out);
+                options.validationSamples(version), options.minAgreement(0.99), options.speed(), out);
         return outcome.published().isPresent() ? 0 : 1;
     }
 }

@@ -68,6 +68,7 @@ final class Int8Command implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--target must be onnxruntime or tensorrt, not " + target);
         };
+        SpeedComparison.Settings speed = options.speed(); // a bad --speed-seconds fails now, not after the calibration
         ModelStore opened = options.openStore();
         ModelVersion version = options.resolveParent(opened);
         SampleImages calibrationSet = DerivedModelPublisher.samples(calibrationSamples, options.renderedLines, version, CALIBRATION_SEED);
@@ -105,7 +106,7 @@ final class Int8Command implements Callable<Integer> {
                 DerivedModelPublisher.Candidate.onnx(version, result.model().toByteArray(),
                         options.name(version, engine == QdqQuantizer.Target.TENSORRT ? "int8-tensorrt" : "int8"), "int8",
                         QdqQuantizer.TRANSFORM, facts),
-                options.validationSamples(version), minAgreement, out);
+                options.validationSamples(version), minAgreement, speed, out);
         return outcome.published().isPresent() ? 0 : 1;
     }
 }

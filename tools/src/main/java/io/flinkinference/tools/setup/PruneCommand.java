@@ -42,7 +42,7 @@ final class PruneCommand implements Callable<Integer> {
                 DerivedModelPublisher.Candidate.onnx(version, result.model().toByteArray(),
                         options.name(version, "sparse24"), "fp32-sparse-2:4", Sparse24Pruner.TRANSFORM,
                         Map.of("prune.layers", Long.toString(result.prunedCount()), "tensorrt.sparseWeights", "true")),
-                options.validationSamples(version), options.minAgreement(0.97), out);
+                options.validationSamples(version), options.minAgreement(0.97), options.speed(), out);
         return outcome.published().isPresent() ? 0 : 1;
     }
 }

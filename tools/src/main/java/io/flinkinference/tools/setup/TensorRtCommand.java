@@ -90,6 +90,7 @@ public final class TensorRtCommand implements Callable<Integer> {
             throw new IllegalArgumentException(model.ref() + " is " + manifest.format() + "; plans are built from ONNX models.");
         }
         SampleImages samples = derived.validationSamples(model); // before minutes of building: a missing folder fails now
+        SpeedComparison.Settings speed = derived.speed();
         long start = System.nanoTime();
         Consumer<String> progress = phase -> {
             out.printf("[%6.1fs] %s%n", (System.nanoTime() - start) / 1e9, phase);
@@ -102,7 +103,7 @@ public final class TensorRtCommand implements Callable<Integer> {
         progress.accept(plan.summary());
         double required = derived.minAgreement("int8".equals(manifest.precision()) ? DEFAULT_INT8_AGREEMENT : DEFAULT_AGREEMENT);
         DerivedModelPublisher.Outcome outcome = DerivedModelPublisher.validateAndPublish(opened, model,
-                candidate(model, plan, precision, derived.name), samples, required, out,
+                candidate(model, plan, precision, derived.name), samples, required, speed, out, ENGINE,
                 () -> Engines.provider(ENGINE).openCandidate(plan.name(), plan.bytes(), manifest.inputs(), manifest.outputs(),
                         candidateOptions()));
         return outcome.published().isPresent() ? 0 : 1;

@@ -24,7 +24,8 @@ class QdqQuantizerTest extends SetupTestSupport {
 
     @Test
     void publishesAnInt8QdqModelThatAgreesWithItsParent() throws Exception {
-        assertThat(run("setup", "int8", "ppocr-cls", "--store", root.toString())).as(cli.out()).isZero();
+        assertThat(run("setup", "int8", "ppocr-cls", "--speed-seconds", "0.2", "--store", root.toString())).as(cli.out()).isZero();
+        SummaryTable.last(cli.out()).assertMeasured();
         assertThat(cli.out()).contains("Tuning on the calibration set for 99.00% top-1 agreement (the gate's 97.00% plus a 2-point");
 
         ModelVersion int8 = store.resolve(ModelRef.parse("ppocr-cls-int8"));
@@ -63,7 +64,7 @@ class QdqQuantizerTest extends SetupTestSupport {
      */
     @Test
     void theFormForTensorRtKeepsBiasesInFloat() throws Exception {
-        assertThat(run("setup", "int8", "ppocr-cls", "--target", "tensorrt", "--store", root.toString())).as(cli.out()).isZero();
+        assertThat(run("setup", "int8", "ppocr-cls", "--target", "tensorrt", "--no-speed", "--store", root.toString())).as(cli.out()).isZero();
         assertThat(cli.out()).contains("Published ppocr-cls-int8-tensorrt:1");
         ModelVersion forTensorRt = store.resolve(ModelRef.parse("ppocr-cls-int8-tensorrt"));
         assertThat(forTensorRt.manifest().lineage().attributes()).containsEntry("int8.target", "tensorrt");
@@ -95,7 +96,7 @@ class QdqQuantizerTest extends SetupTestSupport {
     @Test
     void withTheFirstConvInFloatTheRestIsStillQuantized() throws Exception {
         String first = firstConv(OnnxMl.ModelProto.parseFrom(store.resolve(ModelRef.parse("ppocr-cls")).readModel()));
-        assertThat(run("setup", "int8", "ppocr-cls", "--keep-float", first, "--max-float-nodes", "0", "--min-agreement", "0.9",
+        assertThat(run("setup", "int8", "ppocr-cls", "--keep-float", first, "--max-float-nodes", "0", "--min-agreement", "0.9", "--no-speed",
                 "--store", root.toString())).as(cli.out()).isZero();
 
         OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(store.resolve(ModelRef.parse("ppocr-cls-int8")).readModel());

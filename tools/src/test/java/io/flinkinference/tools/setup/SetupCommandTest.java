@@ -22,7 +22,10 @@ class SetupCommandTest extends SetupTestSupport {
 
     @Test
     void publishesTheFp16VariantWithLineageWhenItAgrees() throws Exception {
-        assertThat(run("setup", "fp16", "ppocr-cls", "--rendered-lines", "200", "--store", root.toString())).as(cli.out()).isZero();
+        assertThat(run("setup", "fp16", "ppocr-cls", "--rendered-lines", "200", "--speed-seconds", "0.2", "--store", root.toString()))
+                .as(cli.out()).isZero();
+        assertThat(cli.out()).contains("Measuring speed of parent and variant");
+        SummaryTable.last(cli.out()).assertMeasured();
 
         ModelVersion fp16 = store.resolve(ModelRef.parse("ppocr-cls-fp16"));
         Manifest manifest = fp16.manifest();
@@ -32,6 +35,9 @@ class SetupCommandTest extends SetupTestSupport {
         assertThat(manifest.lineage().transforms()).containsExactly("fp16-weights");
         assertThat(Double.parseDouble(manifest.lineage().attributes().get("validation.agreement"))).isGreaterThanOrEqualTo(0.99);
         assertThat(manifest.lineage().attributes()).containsKey("validation.setSha256");
+        assertThat(Double.parseDouble(manifest.lineage().attributes().get("speed.parent.recordsPerSecond"))).isPositive();
+        assertThat(Double.parseDouble(manifest.lineage().attributes().get("speed.recordsPerSecond"))).isPositive();
+        assertThat(manifest.lineage().attributes()).containsEntry("speed.batchSize", "8").containsEntry("speed.engine", "onnxruntime");
         assertThat(manifest.file("labels.txt")).isPresent();
 
         byte[] model = fp16.readModel();
@@ -131,8 +137,15 @@ class SetupCommandTest extends SetupTestSupport {
         for (int i = 0; i < 20; i++) {
             Files.write(images.resolve("line-" + i + ".png"), new io.flinkinference.samples.TextLineImages(i).sample(i % 2 == 0).png());
         }
-        assertThat(run("setup", "fp16", "own", "--samples", images.toString(), "--store", root.toString())).as(cli.out()).isZero();
-        assertThat(cli.out()).contains("on 20 samples").contains("Published own-fp16:1");
+        assertThat(run("setup", "fp16", "own", "--samples", images.toString(), "--no-speed", "--store", root.toString()))
+                .as(cli.out()).isZero();
+        assertThat(cli.out()).contains("on 20 samples").contains("Published own-fp16:1").doesNotContain("Measuring speed");
+        // Without the speed measurement, the column says so and the lineage holds no figures.
+        SummaryTable table = SummaryTable.last(cli.out());
+        assertThat(table.parentImagesPerSecond()).isEqualTo("-");
+        assertThat(table.variantSpeedup()).isEqualTo("-");
+        assertThat(table.footnote()).isEqualTo("IMG/S: not measured (--no-speed)");
+        assertThat(store.resolve(ModelRef.parse("own-fp16")).manifest().lineage().attributes()).doesNotContainKey("speed.recordsPerSecond");
     }
 
     private static OnnxMl.ValueInfoProto valueInfo(String name, OnnxMl.TensorProto.DataType type) {

@@ -43,13 +43,15 @@ class Sparse24PrunerTest extends SetupTestSupport {
     @Test
     void theGateRefusesThePrunedModelAboveWhatItReaches() {
         // Magnitude pruning without fine-tuning: far from the default 97%.
-        assertThat(run("setup", "prune", "ppocr-cls", "--rendered-lines", "64", "--store", root.toString())).isEqualTo(1);
+        assertThat(run("setup", "prune", "ppocr-cls", "--rendered-lines", "64", "--speed-seconds", "0.1", "--store", root.toString()))
+                .isEqualTo(1);
         assertThat(cli.out()).contains("refused: top-1 agreement").contains("required 97.00%").contains("missed by")
                 .contains("Nothing was published.");
+        SummaryTable.last(cli.out()).assertMeasured(); // a refused variant's table still says what it would have bought
         assertThat(store.models()).doesNotContain("ppocr-cls-sparse24");
 
         // Accepting any agreement publishes it, with the figures in its lineage ...
-        assertThat(run("setup", "prune", "ppocr-cls", "--rendered-lines", "64", "--min-agreement", "0", "--store", root.toString())).isZero();
+        assertThat(run("setup", "prune", "ppocr-cls", "--rendered-lines", "64", "--min-agreement", "0", "--no-speed", "--store", root.toString())).isZero();
         Manifest pruned = store.resolve(ModelRef.parse("ppocr-cls-sparse24")).manifest();
         assertThat(pruned.lineage().transforms()).containsExactly("prune-2:4");
         assertThat(pruned.lineage().attributes()).containsEntry("tensorrt.sparseWeights", "true");
@@ -58,7 +60,7 @@ class Sparse24PrunerTest extends SetupTestSupport {
 
         // ... and a threshold just above what it reached refuses it again.
         assertThat(run("setup", "prune", "ppocr-cls", "--rendered-lines", "64", "--name", "again",
-                "--min-agreement", Double.toString(Math.min(1.0, reached + 0.01)), "--store", root.toString())).isEqualTo(1);
+                "--min-agreement", Double.toString(Math.min(1.0, reached + 0.01)), "--no-speed", "--store", root.toString())).isEqualTo(1);
         assertThat(cli.out()).contains("missed by 1.00 points");
         assertThat(store.models()).doesNotContain("again");
     }
