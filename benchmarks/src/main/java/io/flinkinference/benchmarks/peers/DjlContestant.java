@@ -4,6 +4,8 @@ import io.flinkinference.jobs.LocalEnvironments;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.util.List;
+
 /**
  * DJL with its ONNX Runtime engine in a Flink job, in a local MiniCluster: offered tensors ->
  * DJL function -> window, at parallelism {@code threads} with 1 intra-op thread per subtask, so
@@ -40,9 +42,9 @@ public final class DjlContestant implements Contestant {
         // Source and DJL function at the same parallelism, chained: each subtask paces and serves its share.
         StreamExecutionEnvironment env = LocalEnvironments.create(workload.threads());
         env.getConfig().enableObjectReuse();
-        StreamingRun.serve(env, "peers: " + name(), workload, offeredPerSecond, window, records -> batchSize == 1
+        StreamingRun.serve(env, "peers: " + name(), workload, offeredPerSecond, window, records -> List.of(batchSize == 1
                 ? records.map(new DjlPerRecordFunction(model)).name(name())
                 : records.transform(name(), TypeInformation.of(Answer.class),
-                        new FlushAtEndOfInput(new DjlBatchFunction(model, batchSize))));
+                        new FlushAtEndOfInput(new DjlBatchFunction(model, batchSize)))));
     }
 }

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,7 +60,7 @@ public final class FunctionContestant implements Contestant {
         StreamingRun.serve(env, "peers: function", workload, offeredPerSecond, window, records -> {
             InferenceStreams<InferenceResult> streams = function.apply(records.map(new ToRequest(shape)).name("tensor requests"));
             DataStream<Answer> answered = streams.results().map(new Answered()).name("answered");
-            return answered.union(streams.failures().map(new Failed()).name("failed"));
+            return List.of(answered, streams.failures().map(new Failed()).name("failed"));
         });
     }
 

@@ -6,6 +6,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -23,15 +24,19 @@ final class StreamingRun {
     private StreamingRun() {}
 
     /**
-     * @param pipeline the contestant's part: from the offered records to one answer per record
+     * @param pipeline the contestant's part: from the offered records to one answer per record, on one
+     *     stream or several (results and failures): each gets a sink of its own rather than a union,
+     *     since a sink fed by two streams cannot chain and its records would wait in network
+     *     buffers, up to Flink's 100 ms buffer timeout
      */
     static void serve(StreamExecutionEnvironment env, String jobName, Workload workload, double offeredPerSecond,
-            MeasuringWindow window, Function<DataStream<TensorRecord>, DataStream<Answer>> pipeline) throws Exception {
+            MeasuringWindow window, Function<DataStream<TensorRecord>, List<DataStream<Answer>>> pipeline) throws Exception {
         WindowRegistry.Entry entry = new WindowRegistry.Entry(window, offeredPerSecond <= 0);
         String key = WindowRegistry.register(entry);
         try {
-            pipeline.apply(OfferedTensors.stream(env, workload, offeredPerSecond))
-                    .sinkTo(new WindowSink(key)).name("measuring window");
+            for (DataStream<Answer> answers : pipeline.apply(OfferedTensors.stream(env, workload, offeredPerSecond))) {
+                answers.sinkTo(new WindowSink(key)).name("measuring window");
+            }
             JobClient job = env.executeAsync(jobName);
             try {
                 awaitFirstAnswer(job, entry);
