@@ -6,8 +6,11 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,6 +59,8 @@ final class PeerCharts {
                 .title(model + ": raw ONNX Runtime, records/s by batch size")
                 .xAxisTitle("batch size").yAxisTitle("records/s").build();
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        chart.getStyler().setOverlapped(true); // every configuration's point of a batch size at the same x
+        chart.getStyler().setYAxisMin(0.0); // from zero, so that the gaps between lines look as large as they are
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         curve.forEach((configuration, points) -> {
@@ -69,12 +74,13 @@ final class PeerCharts {
     static Optional<XYChart> latencyByLoad(String model, PeerReport report) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(model + ": latency by load (each contestant at 50% and 90% of its capacity)")
-                .xAxisTitle("records/s offered").yAxisTitle("latency, ms (log)").build();
+                .xAxisTitle("records/s at the load point (medians over rounds)").yAxisTitle("latency from offer to answer, ms (log)").build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        boolean any = false;
+        java.awt.Color[] palette = chart.getStyler().getSeriesColors();
+        int drawn = 0;
         for (String contestant : report.contestants(model)) {
             ContestantSummary summary = report.summary(model, contestant);
             List<ContestantSummary.LoadFigures> points = new ArrayList<>();
@@ -86,11 +92,18 @@ final class PeerCharts {
                 continue;
             }
             double[] rates = points.stream().mapToDouble(ContestantSummary.LoadFigures::recordsPerSecond).toArray();
-            chart.addSeries(contestant + " p50", rates, points.stream().mapToDouble(ContestantSummary.LoadFigures::p50Millis).toArray());
-            chart.addSeries(contestant + " p99", rates, points.stream().mapToDouble(ContestantSummary.LoadFigures::p99Millis).toArray());
-            any = true;
+            // A contestant's two percentiles share its colour: p50 solid with circles, p99 dashed with diamonds.
+            java.awt.Color colour = palette[drawn++ % palette.length];
+            XYSeries p50 = chart.addSeries(contestant + " p50", rates,
+                    points.stream().mapToDouble(ContestantSummary.LoadFigures::p50Millis).toArray());
+            p50.setLineColor(colour).setLineStyle(SeriesLines.SOLID);
+            p50.setMarkerColor(colour).setMarker(SeriesMarkers.CIRCLE);
+            XYSeries p99 = chart.addSeries(contestant + " p99", rates,
+                    points.stream().mapToDouble(ContestantSummary.LoadFigures::p99Millis).toArray());
+            p99.setLineColor(colour).setLineStyle(SeriesLines.DASH_DASH);
+            p99.setMarkerColor(colour).setMarker(SeriesMarkers.DIAMOND);
         }
-        return any ? Optional.of(chart) : Optional.empty();
+        return drawn > 0 ? Optional.of(chart) : Optional.empty();
     }
 
     static void save(Chart<?, ?> chart, Path file) throws IOException {

@@ -60,7 +60,7 @@ public final class PeerSuite implements Callable<Integer> {
     @Option(names = "--seconds", paramLabel = "S", description = "Measuring window of each run (default 10; --quick: 3).")
     private Double seconds;
 
-    @Option(names = "--warm-up", paramLabel = "S", description = "Warm-up of each run before its window (default 3; --quick: 1).")
+    @Option(names = "--warm-up", paramLabel = "S", description = "Warm-up of each run before its window (default 3; --quick: 2).")
     private Double warmUp;
 
     @Option(names = "--contestants", split = ",", paramLabel = "NAME", description = "Which contestants (default: all registered).")
@@ -72,7 +72,7 @@ public final class PeerSuite implements Callable<Integer> {
     @Option(names = "--heap", paramLabel = "SIZE", description = "-Xmx of each contestant's JVM (default ${DEFAULT-VALUE}).")
     private String heap = "2g";
 
-    @Option(names = "--quick", description = "A short run for a first look: 1 round of 3 s windows, the classifier only.")
+    @Option(names = "--quick", description = "A short run for a first look: 1 round of 3 s windows after 2 s of warm-up, the classifier only.")
     private boolean quick;
 
     @Option(names = "--write-docs", description = "Also write the report into docs/BENCHMARKS.md and the charts into docs/bench/.")
@@ -113,7 +113,7 @@ public final class PeerSuite implements Callable<Integer> {
     private List<SuiteRun> measure(Path runsFile, List<String> failed, List<String> preamble) throws Exception {
         int roundCount = rounds != null ? rounds : quick ? 1 : 3;
         double windowSeconds = seconds != null ? seconds : quick ? 3 : 10;
-        double warmUpSeconds = warmUp != null ? warmUp : quick ? 1 : 3;
+        double warmUpSeconds = warmUp != null ? warmUp : quick ? 2 : 3;
         List<String> modelNames = (models != null ? models : quick ? List.of("cls") : List.of("cls", "rec")).stream()
                 .map(m -> MODEL_ALIASES.getOrDefault(m, m)).toList();
         List<String> names = contestants != null ? contestants : Contestants.names();
@@ -177,6 +177,9 @@ public final class PeerSuite implements Callable<Integer> {
             if (broker != null) {
                 broker.close();
             }
+        }
+        if (quick) {
+            preamble.add("A `--quick` run: one round of short windows, for a first look; not a measurement to quote.");
         }
         preamble.add(String.format(Locale.ROOT, "Command: `benchmarks/run.sh PeerSuite %s`; %s; %d cores, a thread budget of %d per "
                         + "contestant; %d interleaved round(s), %.0f s windows after %.0f s of warm-up; load average %s at the start "
