@@ -101,8 +101,8 @@ public final class PeerReport {
                     .append(" | ").append(Figures.or(s.throughputMedian(), Figures::rate))
                     .append(" | ").append(spread)
                     .append(" | ").append(Figures.or(s.ceilingRatio(), Figures::percent))
-                    .append(" | ").append(latencies(s.half()))
-                    .append(" | ").append(latencies(s.ninety()))
+                    .append(" | ").append(latencies(s.half(), unanswered(model, contestant, LoadPoint.HALF)))
+                    .append(" | ").append(latencies(s.ninety(), unanswered(model, contestant, LoadPoint.NINETY)))
                     .append(" | ").append(Figures.or(s.cpuMillisPerRecord(), Figures::cpu))
                     .append(" | ").append(Figures.or(s.peakHeapMb(), Figures::megabytes))
                     .append(" | ").append(Figures.or(s.peakRssMb(), Figures::megabytes))
@@ -110,8 +110,19 @@ public final class PeerReport {
         }
     }
 
-    private static String latencies(Optional<ContestantSummary.LoadFigures> load) {
-        return load.map(f -> Figures.millis(f.p50Millis()) + " / " + Figures.millis(f.p99Millis())).orElse(Figures.NOT_MEASURED);
+    private static String latencies(Optional<ContestantSummary.LoadFigures> load, boolean unanswered) {
+        return load.map(f -> Figures.millis(f.p50Millis()) + " / " + Figures.millis(f.p99Millis()))
+                .orElse(unanswered ? UNANSWERED : Figures.NOT_MEASURED);
+    }
+
+    /** What a paced point reads when it ran but no record was answered within its window (a fixed batch that never filled). */
+    static final String UNANSWERED = "no answer within the window";
+
+    /** Whether {@code load} was run for the contestant and every such run answered nothing. */
+    private boolean unanswered(String model, String contestant, LoadPoint load) {
+        List<SuiteRun> paced = runs.stream().filter(r -> r.model().equals(model) && r.contestant().equals(contestant)
+                && r.load() == load).toList();
+        return !paced.isEmpty() && paced.stream().allMatch(r -> r.result().records() == 0);
     }
 
     /** The raw engine's records/s by batch size and configuration, medians over its rounds. */

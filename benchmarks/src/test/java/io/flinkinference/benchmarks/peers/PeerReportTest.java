@@ -73,6 +73,16 @@ class PeerReportTest {
     }
 
     @Test
+    void aPacedPointThatAnsweredNothingSaysSoInsteadOfNotMeasured() {
+        RunResult nothing = new RunResult(Contestants.DJL_BATCH_32, MODEL, 10, 0, 3, 0, 0, 0, 0, 0, 0, 100, 200, List.of());
+        String markdown = new PeerReport(List.of(capacity(1, Contestants.DJL_BATCH_32, 21),
+                new SuiteRun(1, LoadPoint.HALF, nothing)), List.of()).markdown(2, Map.of());
+
+        assertThat(markdown).contains("| djl-batch-32 | 21.0 | 21.0-21.0 (1 round) | not measured | "
+                + PeerReport.UNANSWERED + " | not measured |");
+    }
+
+    @Test
     void goalsAreJudgedOnTheMeasuredFigures() {
         Map<String, Verdict> verdicts = byGoal(new PeerReport(threeRounds(), List.of()).verdicts(MODEL));
 
