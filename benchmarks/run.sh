@@ -3,8 +3,10 @@
 # Builds the project first (tests skipped). Results go to stdout and to benchmarks/target/results/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NAME="${1:?usage: benchmarks/run.sh BENCHMARK [options] (BatchingBenchmark, KafkaBenchmark, QuantizationBenchmark, OcrBenchmark)}"
+NAME="${1:?usage: benchmarks/run.sh BENCHMARK [options] (BatchingBenchmark, KafkaBenchmark, QuantizationBenchmark, OcrBenchmark, PeerSuite)}"
 shift
+# The peer suite lives in a package of its own.
+case "$NAME" in PeerSuite) NAME=peers.PeerSuite ;; esac
 mvn -B -q -f "$ROOT/pom.xml" -DskipTests package >&2
 CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/benchmark.classpath")"
 mkdir -p "$ROOT/benchmarks/target/results"

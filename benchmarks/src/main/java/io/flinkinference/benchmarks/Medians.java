@@ -3,10 +3,10 @@ package io.flinkinference.benchmarks;
 import java.util.Arrays;
 
 /** Medians of per-round figures: robust to the one round a noisy neighbour spoiled. */
-final class Medians {
+public final class Medians {
     private Medians() {}
 
-    static double of(double[] values) {
+    public static double of(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
