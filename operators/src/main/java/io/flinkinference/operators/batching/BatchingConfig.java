@@ -71,6 +71,15 @@ public record BatchingConfig(
         return new BatchingConfig(maxBatchSize, maxQueueDelayMicros, preferredBatchSizes, maxInflightBatches, on);
     }
 
+    /**
+     * The same settings with a smaller max batch size (the knee {@link BatchLimitFitter} measured);
+     * preferred sizes above it are dropped, since no batch may be larger.
+     */
+    public BatchingConfig withMaxBatchSize(int cap) {
+        return new BatchingConfig(cap, maxQueueDelayMicros, Arrays.stream(preferredBatchSizes).filter(size -> size <= cap).toArray(),
+                maxInflightBatches, workConserving);
+    }
+
     @Override
     public int[] preferredBatchSizes() {
         return preferredBatchSizes.clone();
