@@ -9,7 +9,7 @@ package io.flinkinference.operators.batching;
  * peak; on a curve still rising at its end it is the largest size measured.
  */
 public record BatchKnee(double tolerance) {
-    /** 5%: about the spread of repeated warm-up sweeps on a quiet machine, so a plateau reads as one. */
+    /** 5%: a smaller gain is not worth a larger batch's latency, and a short measurement on a shared machine hardly resolves it. */
     public static final BatchKnee DEFAULT = new BatchKnee(0.05);
 
     public BatchKnee {

@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Times one execution context at each of a list of batch sizes, smallest first, within a time
- * budget, and gives records per second per size. Each size gets one untimed call first (the
- * engine's first run of a shape allocates, and that is not throughput), then is timed for an
+ * budget, and gives records per second per size. Each size gets one untimed call first (an
+ * engine's first run of a shape may allocate, and that is not throughput), then is timed for an
  * equal share of the budget left, at least one call. A size is skipped, with every larger one, when
  * a warm-up and a timed call at the cost per row of the size before would not fit in what is left:
  * a batch of 32 of the recognizer on 2 cores takes 2 s, and the budget is what the user allowed.
