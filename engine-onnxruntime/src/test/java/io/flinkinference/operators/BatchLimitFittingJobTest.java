@@ -15,6 +15,11 @@ import io.flinkinference.testing.CollectingSink;
 import io.flinkinference.testing.TestModels;
 import io.flinkinference.testing.TestRequests;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -69,8 +74,30 @@ class BatchLimitFittingJobTest {
     }
 
     @Test
-    void theCapIsASweptSizeReportedOnTheGaugeAndNoBatchIsLarger() throws Exception {
+    void theCapIsASweptSizeReportedOnTheGaugeAndInTheLogAndNoBatchIsLarger() throws Exception {
         BatchLimitReporter.GAUGES.clear();
+        List<String> logged = new CopyOnWriteArrayList<>();
+        org.apache.logging.log4j.core.Logger fitterLog =
+                (org.apache.logging.log4j.core.Logger) LogManager.getLogger(BatchLimitFitter.class);
+        Level level = fitterLog.getLevel();
+        AbstractAppender lines = new AbstractAppender("fit-lines", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                logged.add(event.getMessage().getFormattedMessage());
+            }
+        };
+        lines.start();
+        fitterLog.addAppender(lines);
+        fitterLog.setLevel(Level.INFO);
+        try {
+            runAndCheck(logged);
+        } finally {
+            fitterLog.removeAppender(lines);
+            fitterLog.setLevel(level);
+        }
+    }
+
+    private void runAndCheck(List<String> logged) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
         var requests = IntStream.range(0, 60).mapToObj(TestRequests::textLine).toArray(InferenceRequest[]::new);
@@ -90,6 +117,9 @@ class BatchLimitFittingJobTest {
         assertThat(cap).as("a size the default max batch of 32 sweeps").isIn(1, 2, 4, 8, 16, 32);
         assertThat(BatchLimitReporter.GAUGES.get(1).getValue()).as("one batcher per TaskManager, fitted once").isEqualTo(cap);
         assertThat(results.collected()).hasSize(60).allSatisfy(r -> assertThat(r.batchSize()).isLessThanOrEqualTo((Integer) cap));
+        // One line for the one batcher: the curve measured and the cap it chose (or kept).
+        assertThat(logged).singleElement().asString().startsWith("Batch limit of onnxruntime/ppocr-cls:")
+                .contains("max batch " + cap + " ", "records/s by batch size 1: ", "inference.batch.fit-budget");
     }
 
     /** The real engine, noting the batch size of each call. */
