@@ -267,7 +267,7 @@ public final class BatchingBenchmark {
         DataGeneratorSource<InferenceRequest> source = new DataGeneratorSource<>(
                 requests(payloads, false), records, TypeInformation.of(InferenceRequest.class));
         tune.apply(Inference.builder().modelStore(store.root()).model(model.ref().toString())
-                .maxBatchSize(maxBatch).maxQueueDelay(Duration.ofMillis(2))).build()
+                .maxBatchSize(maxBatch).fitToEngine(false).maxQueueDelay(Duration.ofMillis(2))).build()
                 .apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensors"))
                 .results().sinkTo(new ThroughputSink(records));
         RESULTS.set(0);
@@ -289,7 +289,7 @@ public final class BatchingBenchmark {
         DataGeneratorSource<InferenceRequest> source = new DataGeneratorSource<>(
                 requests(payloads, true), records, RateLimiterStrategy.perSecond(rate), TypeInformation.of(InferenceRequest.class));
         tune.apply(Inference.builder().modelStore(store.root()).model(model.ref().toString())
-                .maxBatchSize(32).maxQueueDelay(delay)).build()
+                .maxBatchSize(32).fitToEngine(false).maxQueueDelay(delay)).build()
                 .apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensors at a fixed rate"))
                 .results().sinkTo(new LatencySink());
         env.execute("latency, delay " + delay);

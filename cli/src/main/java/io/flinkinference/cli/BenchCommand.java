@@ -7,12 +7,17 @@ import io.flinkinference.jobs.cli.StoreOption;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.Engines;
 import io.flinkinference.operators.engine.InferenceEngine;
+import io.flinkinference.operators.InferenceOptions;
+import io.flinkinference.operators.batching.BatchKnee;
+import io.flinkinference.operators.batching.ThroughputCurve;
 import io.flinkinference.tools.bench.BatchInputs;
 import io.flinkinference.tools.bench.BenchRecords;
 import io.flinkinference.tools.bench.BenchReport;
+import io.flinkinference.tools.bench.EngineCurve;
 import io.flinkinference.tools.bench.EngineSweep;
 import io.flinkinference.tools.bench.FunctionSweep;
 import io.flinkinference.tools.bench.PreprocessedImages;
+import io.flinkinference.tools.bench.PropertiesFileEdit;
 import io.flinkinference.tools.bench.SyntheticTensors;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
@@ -59,7 +64,8 @@ import java.util.concurrent.Callable;
             "      --concurrency 1,2,4 --seconds 5",
             "  flink-inference bench resnet50 --engine tensorrt --no-function --json",
             "  flink-inference bench ppocr-cls --inputs lines/",
-            "  flink-inference bench ppocr-cls --soak 20s --sample-every 2s"})
+            "  flink-inference bench ppocr-cls --soak 20s --sample-every 2s",
+            "  flink-inference bench ppocr-rec --no-function --record job.properties"})
 final class BenchCommand implements Callable<Integer> {
     /** Distinct synthetic records the function sweep cycles through: enough that no cache holds one answer. */
     private static final int DISTINCT_RECORDS = 64;
@@ -103,6 +109,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "The report as one JSON object, for scripts.")
     boolean json;
+
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Write the knee of the engine's curve (the smallest batch within 5% of the best records/s) into "
+                    + "this properties file, the one `run --config FILE` reads, as inference.batch.max-size=N and "
+                    + "inference.batch.fit-to-engine=false, so the job starts at that size without measuring: created "
+                    + "when missing, those keys replaced when present, every other line kept.")
+    Path record;
 
     @Mixin
     StoreOption store;
@@ -163,7 +176,25 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.json() + System.lineSeparator() : report.text());
         out.flush();
+        if (record != null) {
+            // With --json, standard output stays one JSON object.
+            recordKnee(engineSweep, json ? err : out);
+        }
         return 0;
+    }
+
+    /** Writes the knee of the engine sweep into the --record file, and says what it wrote. */
+    private void recordKnee(List<EngineSweep.Measurement> engineSweep, PrintWriter to) throws IOException {
+        ThroughputCurve curve = EngineCurve.of(engineSweep);
+        int knee = BatchKnee.DEFAULT.of(curve);
+        Map<String, String> entries = new LinkedHashMap<>();
+        entries.put(InferenceOptions.MAX_BATCH_SIZE.key(), Integer.toString(knee));
+        entries.put(InferenceOptions.FIT_TO_ENGINE.key(), "false");
+        PropertiesFileEdit.set(record, entries);
+        to.println(System.lineSeparator() + "Recorded in " + record + ": " + entries.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", "))
+                + " (the knee of the engine's curve, " + BatchKnee.DEFAULT + ": " + curve + ")");
+        to.flush();
     }
 
     private void checkOptions() {

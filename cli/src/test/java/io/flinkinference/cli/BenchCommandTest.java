@@ -13,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -93,6 +96,49 @@ class BenchCommandTest {
         assertThat(report.get("inputs").asText()).startsWith("3 image(s) from " + folder);
         assertThat(report.get("engineSweep")).hasSize(1);
         assertThat(report.get("engineSweep").get(0).get("recordsPerSecond").asDouble()).isPositive();
+    }
+
+    @Test
+    void recordWritesTheKneeOfTheEngineSweepIntoTheRunConfigurationKeepingItsOtherLines(@TempDir Path folder) throws IOException {
+        Path config = folder.resolve("job.properties");
+        Files.writeString(config, String.join("\n", "# the classify job", "inference.model=ppocr-cls",
+                "inference.batch.max-size = 32", "kafka.acks=all", ""));
+
+        int status = run("bench", "ppocr-cls", "--batch-sizes", "1,2,4", "--concurrency", "1", "--no-function", "--json",
+                "--record", config.toString());
+
+        assertThat(status).as(cli.err()).isZero();
+        JsonNode report = JSON.readTree(cli.out()); // still one JSON object: what was recorded is said on standard error
+        Map<Integer, Double> curve = new TreeMap<>();
+        for (JsonNode point : report.get("engineSweep")) {
+            curve.put(point.get("batchSize").asInt(), point.get("recordsPerSecond").asDouble());
+        }
+        double best = curve.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        int knee = curve.entrySet().stream().filter(e -> e.getValue() >= 0.95 * best).findFirst().orElseThrow().getKey();
+        Properties written = new Properties();
+        try (var reader = Files.newBufferedReader(config)) {
+            written.load(reader);
+        }
+        assertThat(written.getProperty("inference.batch.max-size")).isEqualTo(Integer.toString(knee));
+        assertThat(written.getProperty("inference.batch.fit-to-engine")).isEqualTo("false");
+        assertThat(written.getProperty("inference.model")).isEqualTo("ppocr-cls");
+        assertThat(written.getProperty("kafka.acks")).isEqualTo("all");
+        List<String> lines = Files.readAllLines(config);
+        assertThat(lines).startsWith("# the classify job", "inference.model=ppocr-cls", "inference.batch.max-size=" + knee,
+                "kafka.acks=all");
+        assertThat(cli.err()).contains("Recorded in " + config + ": inference.batch.max-size=" + knee
+                + ", inference.batch.fit-to-engine=false");
+    }
+
+    @Test
+    void recordCreatesAMissingFile(@TempDir Path folder) throws IOException {
+        Path config = folder.resolve("new.properties");
+
+        int status = run("bench", "ppocr-cls", "--batch-sizes", "2", "--concurrency", "1", "--no-function", "--record", config.toString());
+
+        assertThat(status).as(cli.err()).isZero();
+        assertThat(Files.readAllLines(config)).containsExactly("inference.batch.max-size=2", "inference.batch.fit-to-engine=false");
+        assertThat(cli.out()).contains("Recorded in " + config + ": inference.batch.max-size=2");
     }
 
     @Test

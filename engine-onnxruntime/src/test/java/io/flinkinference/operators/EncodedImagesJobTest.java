@@ -59,6 +59,8 @@ class EncodedImagesJobTest {
                 .engine("cpu-image-decoding")
                 .maxBatchSize(8)
                 .maxQueueDelay(Duration.ofMillis(20))
+                // Images must share batches below; a knee of 1 on a busy machine would keep them apart.
+                .fitToEngine(false)
                 .build()
                 .apply(env.fromData(TypeInformation.of(InferenceRequest.class), requests.toArray(new InferenceRequest[0])));
         CollectingSink<InferenceResult> results = CollectingSink.named("encoded-results");

@@ -83,7 +83,8 @@ class InferenceFunctionHarnessTest {
                 .modelStore(TestModels.store().root()).model("ppocr-cls").maxBatchSize(4).maxQueueDelay(Duration.ofSeconds(1))
                 .maxInflightBatches(1).batcherScope(InferenceOptions.BatcherScope.TASK_MANAGER)
                 // Waiting for company: work-conserving, the first record would leave alone on an idle context.
-                .workConserving(false).build();
+                // Batches of 4, whatever this machine's knee.
+                .workConserving(false).fitToEngine(false).build();
         try (OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> first =
                         InferenceHarnesses.of(shared, 2, 0, clock);
                 OneInputStreamOperatorTestHarness<InferenceRequest, Either<InferenceFailure, InferenceResult>> second =
@@ -111,7 +112,7 @@ class InferenceFunctionHarnessTest {
         Inference<InferenceRequest, InferenceResult> inference = Inference.builder()
                 .modelStore(TestModels.store().root()).model("ppocr-cls")
                 .maxBatchSize(16).preferredBatchSizes(4, 8).maxQueueDelay(Duration.ofMillis(300))
-                .maxInflightBatches(1).workConserving(false).build();
+                .maxInflightBatches(1).workConserving(false).fitToEngine(false).build();
         List<InferenceResult> results = runToEnd(inference, tensors("a", 14, 192), new ManualBatchClock(), Duration.ofMillis(300));
 
         assertThat(results).hasSize(14);
@@ -244,7 +245,8 @@ class InferenceFunctionHarnessTest {
 
     /**
      * Work-conserving off: these tests form batches by size and by the delay with contexts idle,
-     * which work-conserving cutting (the default, tested on its own above) no longer does.
+     * which work-conserving cutting (the default, tested on its own above) no longer does. Fitting
+     * off: they need batches of {@code maxBatch}, not of the knee this machine's classifier has.
      */
     private static Inference<InferenceRequest, InferenceResult> inference(int maxBatch, Duration delay, int inflight, OutputMode mode) {
         return Inference.builder()
@@ -255,6 +257,7 @@ class InferenceFunctionHarnessTest {
                 .maxInflightBatches(inflight)
                 .outputMode(mode)
                 .workConserving(false)
+                .fitToEngine(false)
                 .build();
     }
 

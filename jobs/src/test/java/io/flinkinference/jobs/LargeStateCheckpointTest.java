@@ -59,6 +59,8 @@ class LargeStateCheckpointTest {
             inference.set(InferenceOptions.MAX_QUEUE_DELAY, Duration.ofHours(1));
             // Waiting for the delay even with the engine idle: work-conserving, the images would run at once and leave.
             inference.set(InferenceOptions.WORK_CONSERVING, false);
+            // A batch of 64, more than the input: fitted to the engine, the cap would be lower and full batches would leave.
+            inference.set(InferenceOptions.FIT_TO_ENGINE, false);
             StreamingInferenceJob.Settings settings = new StreamingInferenceJob.Settings(kafka.bootstrapServers(), "ls-images",
                     "ls-results", "ls-dead", "ls-test", inference, new Properties(), DeliveryGuarantee.AT_LEAST_ONCE,
                     Duration.ofMillis(500), 1, false);

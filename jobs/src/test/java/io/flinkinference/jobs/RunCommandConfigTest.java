@@ -38,6 +38,23 @@ class RunCommandConfigTest {
         assertThat(inference.options().get(InferenceOptions.MAX_BATCH_SIZE)).isEqualTo(8);
     }
 
+    /** The file {@code bench --record} writes: its knee as the max batch size, and no fitting at the job's start. */
+    @Test
+    void aBatchLimitRecordedByBenchConfiguresTheFunction() throws Exception {
+        Path file = properties("""
+                # ppocr-rec on this machine
+                inference.batch.max-size=4
+                inference.batch.fit-to-engine=false
+                """);
+
+        StreamingInferenceJob.Settings settings = parse("-b", "localhost:9092", "--model", "ppocr-cls:1",
+                "--store", temp.toUri().toString(), "--config", file.toString()).settings();
+
+        Inference<?, ?> inference = Inference.builder().configure(settings.inference()).build();
+        assertThat(inference.options().get(InferenceOptions.MAX_BATCH_SIZE)).isEqualTo(4);
+        assertThat(inference.options().get(InferenceOptions.FIT_TO_ENGINE)).isFalse();
+    }
+
     @Test
     void flinkKeysInTheFileGoToFlinkAndNoWhereElse() throws Exception {
         Path file = properties("state.backend.type=rocksdb\nexecution.checkpointing.interval=7s\ninference.batch.max-size=4\n");

@@ -2,6 +2,7 @@ package io.flinkinference.operators;
 
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.operators.InferenceOptions.OutputMode;
+import io.flinkinference.operators.batching.BatchFitting;
 import io.flinkinference.operators.batching.BatchingConfig;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.Engines;
@@ -99,7 +100,8 @@ public final class Inference<IN, OUT> implements Serializable {
         int capacity = settings.get(InferenceOptions.CAPACITY);
         String uid = settings.get(InferenceOptions.UID);
         InferenceFunction<IN, OUT> function = new InferenceFunction<>(spec, batchingOf(settings),
-                settings.get(InferenceOptions.BATCHER_SCOPE), timeout, translator);
+                settings.get(InferenceOptions.BATCHER_SCOPE), timeout, translator)
+                .fitting(new BatchFitting(settings.get(InferenceOptions.FIT_TO_ENGINE), settings.get(InferenceOptions.FIT_BUDGET)));
         SingleOutputStreamOperator<Either<InferenceFailure, OUT>> operator =
                 settings.get(InferenceOptions.OUTPUT_MODE) == OutputMode.ORDERED
                         ? AsyncDataStream.orderedWait(input, function, timeout.toMillis(), TimeUnit.MILLISECONDS, capacity)
@@ -217,6 +219,18 @@ public final class Inference<IN, OUT> implements Serializable {
             return this;
         }
 
+        /** Whether the batcher caps the max batch size at the engine's knee; see {@link InferenceOptions#FIT_TO_ENGINE}. */
+        public Builder<IN, OUT> fitToEngine(boolean on) {
+            settings.set(InferenceOptions.FIT_TO_ENGINE, on);
+            return this;
+        }
+
+        /** How long fitting to the engine may take; see {@link InferenceOptions#FIT_BUDGET}. */
+        public Builder<IN, OUT> fitBudget(Duration budget) {
+            settings.set(InferenceOptions.FIT_BUDGET, budget);
+            return this;
+        }
+
         public Builder<IN, OUT> maxInflightBatches(int batches) {
             settings.set(InferenceOptions.MAX_INFLIGHT_BATCHES, batches);
             return this;
@@ -283,6 +297,10 @@ public final class Inference<IN, OUT> implements Serializable {
             Duration timeout = settings.get(InferenceOptions.TIMEOUT);
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException(InferenceOptions.TIMEOUT.key() + " must be positive, not " + timeout);
+            }
+            Duration fitBudget = settings.get(InferenceOptions.FIT_BUDGET);
+            if (fitBudget.isNegative() || fitBudget.isZero()) {
+                throw new IllegalArgumentException(InferenceOptions.FIT_BUDGET.key() + " must be positive, not " + fitBudget);
             }
             BatchingConfig batching = batchingOf(settings);
             int capacity = settings.get(InferenceOptions.CAPACITY);

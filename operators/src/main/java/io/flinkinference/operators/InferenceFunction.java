@@ -3,8 +3,11 @@ package io.flinkinference.operators;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelStoreException;
 import io.flinkinference.modelstore.ModelVersion;
+import io.flinkinference.modelstore.manifest.Preprocessing;
 import io.flinkinference.operators.batching.BatchClock;
+import io.flinkinference.operators.batching.BatchFitting;
 import io.flinkinference.operators.batching.BatchInput;
+import io.flinkinference.operators.batching.BatchLimitFitter;
 import io.flinkinference.operators.batching.BatchingConfig;
 import io.flinkinference.operators.batching.DynamicBatcher;
 import io.flinkinference.operators.batching.SharedBatchers;
@@ -35,6 +38,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The batching inference function: per task slot, it opens the {@link ModelSpec}'s pinned version,
@@ -59,6 +63,8 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
     private final InferenceOptions.BatcherScope scope;
     private final Duration timeout;
     private final InferenceTranslator<IN, OUT> translator;
+    /** Whether the batcher this function opens caps its max batch size at the engine's knee; off unless set. */
+    private BatchFitting fitting = BatchFitting.OFF;
 
     private transient DeviceAssignment.Claim deviceClaim;
     /** Null in jobs (the system clock); set by harness tests, which run the function unserialized, to move time themselves. */
@@ -78,6 +84,12 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
         this.translator = translator;
     }
 
+    /** Set by {@link Inference#apply}, from {@code inference.batch.fit-to-engine} and {@code .fit-budget}. */
+    InferenceFunction<IN, OUT> fitting(BatchFitting settings) {
+        this.fitting = settings;
+        return this;
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         // The default store (null) is this TaskManager's: resolved here, not where the job was built.
@@ -90,6 +102,7 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
         }
         deviceClaim = DeviceAssignment.claim(getRuntimeContext(), provider);
         int device = deviceClaim.device();
+        BatchingConfig running;
         EngineKey key = new EngineKey(spec.engine(), version.storeRoot(), version.manifest().name(),
                 version.manifest().version(), spec.engineOptions(), device);
         try {
@@ -108,11 +121,13 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
             metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup().addGroup("inference")
                     .addGroup("model", version.manifest().name())
                     .addGroup("model_version", Integer.toString(version.manifest().version())));
-            DynamicBatcher shared = openBatcher(key);
+            DynamicBatcher shared = openBatcher(key, version.manifest().preprocessing());
+            metrics.maxBatchSize(shared.maxBatchSize());
             batcher = shared.join(metrics);
+            running = batching.withMaxBatchSize(shared.maxBatchSize());
             LOG.info("Subtask {} warmed {} up at batch sizes {} on {} context(s) in {} ms",
                     getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), key.describe(),
-                    java.util.Arrays.toString(batching.warmUpBatchSizes()), batching.maxInflightBatches(),
+                    java.util.Arrays.toString(running.warmUpBatchSizes()), batching.maxInflightBatches(),
                     batcher.warmUp().toMillis());
         } catch (Exception | Error e) {
             try {
@@ -123,18 +138,25 @@ public final class InferenceFunction<IN, OUT> extends RichAsyncFunction<IN, Eith
             throw e;
         }
         LOG.info("Subtask {} runs {} on {} ({}, batcher per {})", getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                version, key.describe(), batching, scope == InferenceOptions.BatcherScope.SUBTASK ? "subtask" : "TaskManager");
+                version, key.describe(), running, scope == InferenceOptions.BatcherScope.SUBTASK ? "subtask" : "TaskManager");
     }
 
-    private DynamicBatcher openBatcher(EngineKey key) {
+    /**
+     * Opens this subtask's batcher or joins its TaskManager's. The batcher's max batch size is fitted
+     * to the engine ({@link BatchLimitFitter}) as it opens, so once per batcher: the TaskManager's
+     * other subtasks join the fitted one.
+     */
+    private DynamicBatcher openBatcher(EngineKey key, Preprocessing preprocessing) {
         BatchClock batchClock = clock == null ? BatchClock.SYSTEM : clock;
+        Supplier<DynamicBatcher> opener = () -> new DynamicBatcher(key.toString(), lease.value(),
+                new BatchLimitFitter(fitting, System::nanoTime).fit(key.describe(), lease.value(), preprocessing, batching), batchClock);
         if (scope == InferenceOptions.BatcherScope.TASK_MANAGER) {
             SharedRegistry.Lease<SharedBatchers.Key, DynamicBatcher> shared = SharedBatchers.instance().acquire(
-                    new SharedBatchers.Key(key, batching), () -> new DynamicBatcher(key.toString(), lease.value(), batching, batchClock));
+                    new SharedBatchers.Key(key, batching, fitting), opener);
             batcherHolder = shared;
             return shared.value();
         }
-        DynamicBatcher own = new DynamicBatcher(key.toString(), lease.value(), batching, batchClock);
+        DynamicBatcher own = opener.get();
         batcherHolder = own;
         return own;
     }

@@ -66,6 +66,22 @@ class InferenceBuilderTest {
     }
 
     @Test
+    void fittingToTheEngineIsOnByDefaultAndItsSettingsAreRead() {
+        assertThat(builder("m:1").build().options().get(InferenceOptions.FIT_TO_ENGINE)).isTrue();
+        assertThat(builder("m:1").build().options().get(InferenceOptions.FIT_BUDGET)).isEqualTo(Duration.ofSeconds(2));
+
+        Configuration config = new Configuration();
+        config.setString("inference.batch.fit-to-engine", "false");
+        config.setString("inference.batch.fit-budget", "5s");
+        Inference<InferenceRequest, InferenceResult> inference = builder("m:1").configure(config).build();
+
+        assertThat(inference.options().get(InferenceOptions.FIT_TO_ENGINE)).isFalse();
+        assertThat(inference.options().get(InferenceOptions.FIT_BUDGET)).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> builder("m:1").fitBudget(Duration.ZERO).build())
+                .hasMessageContaining("inference.batch.fit-budget must be positive");
+    }
+
+    @Test
     void namesTheSettingThatIsWrong() {
         assertThatThrownBy(() -> Inference.builder().build()).hasMessageContaining("inference.model");
         assertThatThrownBy(() -> builder("m:1").maxBatchSize(0).build())

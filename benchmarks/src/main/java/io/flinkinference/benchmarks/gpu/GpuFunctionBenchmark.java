@@ -88,7 +88,7 @@ public final class GpuFunctionBenchmark {
         DataGeneratorSource<InferenceRequest> source = new DataGeneratorSource<>(generate, records,
                 TypeInformation.of(InferenceRequest.class));
         var streams = Inference.builder().modelStore(store.root()).model(plan).engine(System.getProperty("bench.engine", "tensorrt"))
-                .maxBatchSize(maxBatch).maxQueueDelay(Duration.ofMillis(2)).capacity(maxBatch * 6).batcherScope(scope).build()
+                .maxBatchSize(maxBatch).fitToEngine(false).maxQueueDelay(Duration.ofMillis(2)).capacity(maxBatch * 6).batcherScope(scope).build()
                 .apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensors"));
         streams.results().sinkTo(new CountingSink(records));
         streams.failures().map(failure -> {

@@ -101,6 +101,16 @@ public record BatchingConfig(
         return latencyTargetMicros * 1_000;
     }
 
+    /**
+     * The same settings with a smaller max batch size (the knee {@link BatchLimitFitter} measured);
+     * preferred sizes above it are dropped, since no batch may be larger. Every other setting is kept:
+     * a component added to this record must be passed on here too.
+     */
+    public BatchingConfig withMaxBatchSize(int cap) {
+        return new BatchingConfig(cap, maxQueueDelayMicros, Arrays.stream(preferredBatchSizes).filter(size -> size <= cap).toArray(),
+                maxInflightBatches, workConserving, latencyTargetMicros);
+    }
+
     @Override
     public int[] preferredBatchSizes() {
         return preferredBatchSizes.clone();

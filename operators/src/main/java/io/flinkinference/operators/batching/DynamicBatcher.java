@@ -95,6 +95,11 @@ public final class DynamicBatcher implements AutoCloseable {
         this.dispatcher.start();
     }
 
+    /** The most records one batch holds: the configured size, or the knee {@link BatchLimitFitter} capped it at. */
+    public int maxBatchSize() {
+        return config.maxBatchSize();
+    }
+
     /**
      * Adds a member: opens {@code maxInflightBatches} execution contexts on the engine and warms each
      * up at {@link BatchingConfig#warmUpBatchSizes()} (see {@link ExecutionContext#warmUp}) before

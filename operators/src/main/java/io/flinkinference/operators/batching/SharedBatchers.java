@@ -17,6 +17,9 @@ public final class SharedBatchers extends SharedRegistry<SharedBatchers.Key, Dyn
 
     public SharedBatchers() {}
 
-    /** Subtasks share a batcher only when they would batch alike on the same engine. */
-    public record Key(EngineKey engine, BatchingConfig batching) {}
+    /**
+     * Subtasks share a batcher only when they would batch alike on the same engine: the same
+     * settings, fitted to the engine the same way.
+     */
+    public record Key(EngineKey engine, BatchingConfig batching, BatchFitting fitting) {}
 }

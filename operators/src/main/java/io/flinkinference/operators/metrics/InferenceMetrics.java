@@ -3,6 +3,7 @@ package io.flinkinference.operators.metrics;
 import io.flinkinference.operators.InferenceFailure;
 import io.flinkinference.operators.batching.BatchListener;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * The inference function's metrics, in its operator's metric group under {@code inference}:
  * histograms {@code batchSize}, {@code queueDelayMicros}, {@code inferenceMicros}; meters
- * {@code recordsPerSecond}, {@code batchesPerSecond}; counters {@code failures.<stage>}; and the
+ * {@code recordsPerSecond}, {@code batchesPerSecond}; gauge {@code maxBatchSize}, the batcher's
+ * limit (the configured one or the knee it was fitted to); counters {@code failures.<stage>}; and the
  * counters {@code timeNanos.preprocess|stack|engine|postprocess}, the nanoseconds this subtask's
  * records have spent in each step so far: the translator's preprocessing (task thread), stacking
  * into the engine's inputs, the engine, the translator's postprocessing (the batcher's threads).
@@ -45,6 +47,8 @@ public final class InferenceMetrics implements BatchListener {
     private final Counter stackNanos;
     private final Counter engineNanos;
     private final Counter postprocessNanos;
+    /** 0 until the batcher is open. */
+    private volatile int maxBatchSize;
 
     public InferenceMetrics(MetricGroup group) {
         group.histogram("batchSize", batchSize);
@@ -63,6 +67,12 @@ public final class InferenceMetrics implements BatchListener {
         stackNanos = time.counter("stack", new ThreadSafeSimpleCounter());
         engineNanos = time.counter("engine", new ThreadSafeSimpleCounter());
         postprocessNanos = time.counter("postprocess", new ThreadSafeSimpleCounter());
+        group.gauge("maxBatchSize", (Gauge<Integer>) () -> maxBatchSize);
+    }
+
+    /** The batcher's max batch size: the configured one, or the knee it was fitted to (inference.batch.fit-to-engine). */
+    public void maxBatchSize(int size) {
+        maxBatchSize = size;
     }
 
     @Override

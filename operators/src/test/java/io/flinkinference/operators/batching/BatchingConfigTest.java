@@ -123,4 +123,17 @@ class BatchingConfigTest {
         assertThatThrownBy(() -> new BatchingConfig(8, 0, null, 1, true, -1))
                 .hasMessageContaining("latency target must not be negative");
     }
+
+    @Test
+    void aCapFromFittingKeepsEveryOtherSettingAndDropsPreferredSizesAboveIt() {
+        BatchingConfig config = new BatchingConfig(32, 700, new int[] {8, 16, 32}, 3, false)
+                .withLatencyTarget(java.time.Duration.ofMillis(25));
+        BatchingConfig capped = config.withMaxBatchSize(16);
+        assertThat(capped.maxBatchSize()).isEqualTo(16);
+        assertThat(capped.preferredBatchSizes()).containsExactly(8, 16);
+        assertThat(capped.maxQueueDelayMicros()).isEqualTo(700);
+        assertThat(capped.maxInflightBatches()).isEqualTo(3);
+        assertThat(capped.workConserving()).isFalse();
+        assertThat(capped.latencyTargetMicros()).isEqualTo(25_000);
+    }
 }

@@ -2,6 +2,7 @@ package io.flinkinference.operators.metrics;
 
 import io.flinkinference.operators.InferenceFailure;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Meter;
 import org.apache.flink.metrics.Metric;
@@ -51,6 +52,18 @@ class InferenceMetricsTest {
         // This slot's share of each batch: all of the first two, 3/16 of the shared one.
         assertThat(((Counter) registered.get("timeNanos.stack")).getCount()).isEqualTo(80_000 + 20_000 + 30_000);
         assertThat(((Counter) registered.get("timeNanos.engine")).getCount()).isEqualTo(4_000_000 + 1_000_000 + 300_000);
+    }
+
+    @Test
+    void theMaxBatchSizeGaugeReportsTheBatchersLimitOnceItIsKnown() {
+        Map<String, Metric> registered = new HashMap<>();
+        InferenceMetrics metrics = new InferenceMetrics(new RecordingGroup("", registered));
+        Gauge<?> gauge = (Gauge<?>) registered.get("maxBatchSize");
+        assertThat(gauge.getValue()).as("before the batcher opened").isEqualTo(0);
+
+        metrics.maxBatchSize(4);
+
+        assertThat(gauge.getValue()).isEqualTo(4);
     }
 
     /**
@@ -123,6 +136,12 @@ class InferenceMetricsTest {
         public <H extends Histogram> H histogram(String name, H histogram) {
             registered.put(prefix + name, histogram);
             return histogram;
+        }
+
+        @Override
+        public <T, G extends Gauge<T>> G gauge(String name, G gauge) {
+            registered.put(prefix + name, gauge);
+            return gauge;
         }
 
         @Override

@@ -79,6 +79,8 @@ public final class FunctionSweep {
                 .model(model.toString())
                 .engine(engine)
                 .maxBatchSize(maxBatchSize)
+                // Each point is the function at this max batch size: fitted, it could run at a smaller one.
+                .fitToEngine(false)
                 .build()
                 .apply(env.fromSequence(0, count - 1).map(records).name("bench records"));
         streams.results().map(Completion::of).returns(Completion.class)
