@@ -14,6 +14,7 @@ public final class Contestants {
     /** The ceiling every ratio is taken against. */
     public static final String RAW_ORT = RawOrtContestant.NAME;
     public static final String FUNCTION = FunctionContestant.NAME;
+    public static final String FUNCTION_LATENCY_TARGET = FunctionContestant.WITH_LATENCY_TARGET;
     public static final String DJL_PER_RECORD = DjlContestant.PER_RECORD;
     public static final String DJL_BATCH_32 = DjlContestant.BATCH_32;
     public static final String FUNCTION_KAFKA = "function-kafka";
@@ -25,6 +26,7 @@ public final class Contestants {
     static {
         FACTORIES.put(RAW_ORT, RawOrtContestant::new);
         FACTORIES.put(FUNCTION, FunctionContestant::new);
+        FACTORIES.put(FUNCTION_LATENCY_TARGET, FunctionContestant::withLatencyTarget);
         FACTORIES.put(DJL_PER_RECORD, () -> new DjlContestant(1));
         FACTORIES.put(DJL_BATCH_32, () -> new DjlContestant(32));
         FACTORIES.put(FUNCTION_KAFKA, KafkaJobContestant::new);

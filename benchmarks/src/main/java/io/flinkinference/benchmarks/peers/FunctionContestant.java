@@ -20,9 +20,13 @@ import java.util.Map;
  * MiniCluster, on the workload's tensor records, without Kafka: offered tensors -> request ->
  * function -> window. Its parallelism is what the project picks when a user sets none
  * ({@link #PARALLELISM}); the engine then divides the cores among the batches in flight itself.
+ * With a latency target ({@code function-latency-20ms}) it shows what that option buys against
+ * the work-conserving default: fewer engine calls below capacity, for latency up to the target.
  */
 public final class FunctionContestant implements Contestant {
     public static final String NAME = "function";
+    public static final java.time.Duration LATENCY_TARGET = java.time.Duration.ofMillis(20);
+    public static final String WITH_LATENCY_TARGET = NAME + "-latency-" + LATENCY_TARGET.toMillis() + "ms";
     /**
      * The command line's {@code run --parallelism} default. The function does not grow its
      * parallelism with the cores; it gives each in-flight batch cores / (slots x max-inflight)
@@ -31,9 +35,25 @@ public final class FunctionContestant implements Contestant {
     static final int PARALLELISM = 1;
     private static final String OFFERED_NANOS = "peers.offered-nanos";
 
+    /** Null: the defaults. */
+    private final java.time.Duration latencyTarget;
+
+    public FunctionContestant() {
+        this(null);
+    }
+
+    FunctionContestant(java.time.Duration latencyTarget) {
+        this.latencyTarget = latencyTarget;
+    }
+
+    /** The function with {@link #LATENCY_TARGET} as its {@code inference.batch.latency-target}. */
+    public static FunctionContestant withLatencyTarget() {
+        return new FunctionContestant(LATENCY_TARGET);
+    }
+
     @Override
     public String name() {
-        return NAME;
+        return latencyTarget == null ? NAME : WITH_LATENCY_TARGET;
     }
 
     @Override
@@ -49,6 +69,9 @@ public final class FunctionContestant implements Contestant {
         Inference.Builder<InferenceRequest, InferenceResult> builder = Inference.builder()
                 .modelStore(workload.model().storeRoot())
                 .model(workload.model().ref().toString());
+        if (latencyTarget != null) {
+            builder.latencyTarget(latencyTarget);
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         if (workload.threads() != cores) {
             // The engine divides the machine's cores; a smaller budget is divided the same way, by hand.
