@@ -25,6 +25,9 @@
 #      per TaskManager) side by side (its ResNet-50 gate missed 97% by 0.12 points; rerun at 96%: runs/...-s4-raw-
 #      engine-and-function-side-by-side.log)
 #   O: flink-inference bench on the classifier's FP16 plan (engine and function sweeps)
+#   P: issue 18's peer suite on the GPU host's 16 CPU cores (the classifier; no GPU), in two calls of up to
+#      10 minutes: P1 the contestants without Kafka, P2 those with it (each with the ceiling, raw-ort)
+#   Q: a soak of the batching function on the classifier's FP16 plan (bench --soak), after O
 # (PyTorch eager on the same GPU: gpu-run.sh eager, run once on its own.)
 # Logs go to $OUT. Every step is bounded by timeout, so one that hangs leaves time for the rest.
 set -uo pipefail
@@ -178,6 +181,23 @@ case "${1:?phase A to O}" in
     step 150 env LD_LIBRARY_PATH=/tmp/trtlib:/tmp/jre/lib:/usr/local/cuda/lib64 FONTCONFIG_FILE=/tmp/jre/fontkit/fonts.conf \
       /tmp/jre/bin/java -Djava.awt.headless=true -cp "/tmp/gpu/lib/*" io.flinkinference.cli.FlinkInferenceCli bench \
       ppocr-cls-fp16-trt-sm90 --engine tensorrt --store $store --seconds 1 --batch-sizes 1,8,32 --concurrency 1,2
+    ;;
+  P1|P2)
+    # The suite writes under ./benchmarks/target and forks JVMs from this one's class path.
+    contestants=raw-ort,function,function-latency-20ms,djl-per-record,djl-batch-32
+    [ "$1" = P2 ] && contestants=raw-ort,function-kafka,kafka-loop-per-record,kafka-loop-batch-32
+    [ -d /tmp/jre ] || step 60 $run unpack
+    mkdir -p /tmp/peers && cd /tmp/peers
+    step 560 env FLINK_INFERENCE_STORE=$store FONTCONFIG_FILE=/tmp/jre/fontkit/fonts.conf /tmp/jre/bin/java -Xmx4g \
+      -Djava.awt.headless=true -cp "/tmp/gpu/lib/*" io.flinkinference.benchmarks.peers.PeerSuite --models cls \
+      --rounds 2 --seconds 5 --warm-up 2 --contestants $contestants
+    cp -r /tmp/peers/benchmarks/target/results "${OUT:-/tmp/gpu-out}/peers-$1"
+    ;;
+  Q)
+    step 400 env LD_LIBRARY_PATH=/tmp/trtlib:/tmp/jre/lib:/usr/local/cuda/lib64 FONTCONFIG_FILE=/tmp/jre/fontkit/fonts.conf \
+      /tmp/jre/bin/java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Djava.awt.headless=true -cp "/tmp/gpu/lib/*" \
+      io.flinkinference.cli.FlinkInferenceCli bench ppocr-cls-fp16-trt-sm90 --engine tensorrt --store $store \
+      --soak 5m --sample-every 10s
     ;;
   F)
     step 80 $run bench GpuAgreementCheck $store text-lines 2000 4 ppocr-cls-fp16-trt-sm90=ppocr-cls \
