@@ -27,6 +27,8 @@
 #   O: flink-inference bench on the classifier's FP16 plan (engine and function sweeps)
 #   P: issue 18's peer suite on the GPU host's 16 CPU cores (the classifier; no GPU), in two calls of up to
 #      10 minutes: P1 the contestants without Kafka, P2 those with it (each with the ceiling, raw-ort)
+#   P3: after the function and the job ran at the thread budget's parallelism: the ceiling, both, DJL per record
+#      and the loop with fixed batches, in one call
 #   Q: a soak of the batching function on the classifier's FP16 plan (bench --soak), after O
 # (PyTorch eager on the same GPU: gpu-run.sh eager, run once on its own.)
 # Logs go to $OUT. Every step is bounded by timeout, so one that hangs leaves time for the rest.
@@ -182,10 +184,11 @@ case "${1:?phase A to O}" in
       /tmp/jre/bin/java -Djava.awt.headless=true -cp "/tmp/gpu/lib/*" io.flinkinference.cli.FlinkInferenceCli bench \
       ppocr-cls-fp16-trt-sm90 --engine tensorrt --store $store --seconds 1 --batch-sizes 1,8,32 --concurrency 1,2
     ;;
-  P1|P2)
+  P1|P2|P3)
     # The suite writes under ./benchmarks/target and forks JVMs from this one's class path.
     contestants=raw-ort,function,function-latency-20ms,djl-per-record,djl-batch-32
     [ "$1" = P2 ] && contestants=raw-ort,function-kafka,kafka-loop-per-record,kafka-loop-batch-32
+    [ "$1" = P3 ] && contestants=raw-ort,function,function-kafka,djl-per-record,kafka-loop-batch-32
     [ -d /tmp/jre ] || step 60 $run unpack
     mkdir -p /tmp/peers && cd /tmp/peers
     step 560 env FLINK_INFERENCE_STORE=$store FONTCONFIG_FILE=/tmp/jre/fontkit/fonts.conf /tmp/jre/bin/java -Xmx4g \
@@ -194,10 +197,10 @@ case "${1:?phase A to O}" in
     cp -r /tmp/peers/benchmarks/target/results "${OUT:-/tmp/gpu-out}/peers-$1"
     ;;
   Q)
-    step 400 env LD_LIBRARY_PATH=/tmp/trtlib:/tmp/jre/lib:/usr/local/cuda/lib64 FONTCONFIG_FILE=/tmp/jre/fontkit/fonts.conf \
+    step 300 env LD_LIBRARY_PATH=/tmp/trtlib:/tmp/jre/lib:/usr/local/cuda/lib64 FONTCONFIG_FILE=/tmp/jre/fontkit/fonts.conf \
       /tmp/jre/bin/java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Djava.awt.headless=true -cp "/tmp/gpu/lib/*" \
       io.flinkinference.cli.FlinkInferenceCli bench ppocr-cls-fp16-trt-sm90 --engine tensorrt --store $store \
-      --soak 5m --sample-every 10s
+      --soak 3m --sample-every 6s
     ;;
   F)
     step 80 $run bench GpuAgreementCheck $store text-lines 2000 4 ppocr-cls-fp16-trt-sm90=ppocr-cls \
