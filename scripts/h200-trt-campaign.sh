@@ -189,7 +189,8 @@ case "${1:?phase A to O}" in
     contestants=raw-ort,function,function-latency-20ms,djl-per-record,djl-batch-32
     [ "$1" = P2 ] && contestants=raw-ort,function-kafka,kafka-loop-per-record,kafka-loop-batch-32
     [ "$1" = P3 ] && contestants=raw-ort,function,function-kafka,djl-per-record,kafka-loop-batch-32
-    [ -d /tmp/jre ] || step 60 $run unpack
+    # The suite runs on the CPU: the Java runtime is all it needs of the bundle besides the class path.
+    [ -d /tmp/jre ] || tar xzf /tmp/gpu/base/jre.tgz -C /tmp
     mkdir -p /tmp/peers && cd /tmp/peers
     step 560 env FLINK_INFERENCE_STORE=$store FONTCONFIG_FILE=/tmp/jre/fontkit/fonts.conf /tmp/jre/bin/java -Xmx4g \
       -Djava.awt.headless=true -cp "/tmp/gpu/lib/*" io.flinkinference.benchmarks.peers.PeerSuite --models cls \
