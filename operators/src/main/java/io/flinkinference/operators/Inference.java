@@ -2,6 +2,7 @@ package io.flinkinference.operators;
 
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.operators.InferenceOptions.OutputMode;
+import io.flinkinference.operators.batching.BatchClock;
 import io.flinkinference.operators.batching.BatchingConfig;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.Engines;
@@ -110,6 +111,17 @@ public final class Inference<IN, OUT> implements Serializable {
                 .name("split inference failures")
                 .uid(uid + "-split");
         return new InferenceStreams<>(operator, results, results.getSideOutput(FAILURES));
+    }
+
+    /**
+     * Opens this inference in a task slot of a function other than the DataStream one that
+     * {@link #apply} adds (the SQL module's predict functions): the same engine lease, translator
+     * and batcher, shared with every other slot of the JVM that serves the same engine key with the
+     * same batching settings. Close it when the function closes.
+     */
+    public InferenceSlot<IN, OUT> openSlot(SlotContext context) throws Exception {
+        return InferenceSlot.open(spec, batchingOf(settings), settings.get(InferenceOptions.BATCHER_SCOPE), translator,
+                context, BatchClock.SYSTEM);
     }
 
     /** The batcher's settings that {@code inference.batch.*} options make; refuses invalid ones, saying which. */
