@@ -6,11 +6,15 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import io.flinkinference.testing.TestModels;
 import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.ModelDescriptor;
+import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.ColumnList;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
@@ -18,7 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import static org.apache.flink.table.api.Expressions.$;
 import static org.apache.flink.table.api.Expressions.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +72,27 @@ class MlPredictTest {
 
         List<Row> rows = collect(tables.executeSql("SELECT line, truth, label FROM ML_PREDICT("
                 + "TABLE lines, MODEL orientation_sync, DESCRIPTOR(image))"));
+
+        assertThat(rows).hasSize(lines.size());
+        long right = rows.stream().filter(row -> row.getFieldAs("label").equals(row.getFieldAs("truth"))).count();
+        assertThat(right).as("rows classified right, of %d", rows.size()).isGreaterThanOrEqualTo(11);
+    }
+
+    @Test
+    void classifiesThroughTheTableApiModel() throws Exception {
+        List<TextLineImages.Sample> lines = SqlTestLines.lines(16, 12);
+        StreamTableEnvironment tables = tables(lines);
+        tables.createTemporaryModel("orientation_api", ModelDescriptor.forProvider("onnxruntime")
+                .inputSchema(Schema.newBuilder().column("image", DataTypes.BYTES()).build())
+                .outputSchema(Schema.newBuilder().column("label", DataTypes.STRING()).column("score", DataTypes.FLOAT()).build())
+                .option(ModelOptions.MODEL_STORE, TestModels.store().root().toString())
+                .option(ModelOptions.MODEL, "ppocr-cls")
+                .option(ModelOptions.MAX_BATCH_SIZE, 8)
+                .build());
+
+        Table predicted = tables.fromModel("orientation_api")
+                .predict(tables.from("lines"), ColumnList.of("image"), Map.of("async", "true"));
+        List<Row> rows = collect(predicted.select($("line"), $("truth"), $("label")).execute());
 
         assertThat(rows).hasSize(lines.size());
         long right = rows.stream().filter(row -> row.getFieldAs("label").equals(row.getFieldAs("truth"))).count();
