@@ -1,7 +1,9 @@
 package io.flinkinference.sql;
 
 import io.flinkinference.samples.TextLineImages;
+import io.flinkinference.operators.translate.ImagePreprocessor;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -20,6 +22,7 @@ import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +100,52 @@ class MlPredictTest {
         assertThat(rows).hasSize(lines.size());
         long right = rows.stream().filter(row -> row.getFieldAs("label").equals(row.getFieldAs("truth"))).count();
         assertThat(right).as("rows classified right, of %d", rows.size()).isGreaterThanOrEqualTo(11);
+    }
+
+    @Test
+    void classifiesPreprocessedTensorsGivenAsFloatArrays() throws Exception {
+        List<TextLineImages.Sample> lines = SqlTestLines.lines(17, 8);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(TestModels.classifier().manifest().preprocessing());
+        List<Row> tensors = new ArrayList<>();
+        for (TextLineImages.Sample line : lines) {
+            FloatBuffer values = preprocessor.batch(List.of(line.image())).buffer().asFloatBuffer();
+            float[] x = new float[values.remaining()];
+            values.get(x);
+            tensors.add(Row.of(x, line.orientationLabel()));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        tables.createTemporaryView("tensors", tables.fromDataStream(env.fromData(tensors,
+                Types.ROW_NAMED(new String[] {"x", "truth"}, Types.PRIMITIVE_ARRAY(Types.FLOAT), Types.STRING))));
+        tables.executeSql(SqlTestLines.createClassifier("orientation_tensors",
+                "INPUT (x ARRAY<FLOAT NOT NULL>) OUTPUT (label STRING, error STRING)", ""));
+
+        List<Row> rows = collect(tables.executeSql("SELECT truth, label, error FROM ML_PREDICT("
+                + "TABLE tensors, MODEL orientation_tensors, DESCRIPTOR(x), MAP['async', 'true'])"));
+
+        assertThat(rows).hasSize(lines.size()).allSatisfy(row -> assertThat(row.getField("error")).isNull());
+        long right = rows.stream().filter(row -> row.getFieldAs("label").equals(row.getFieldAs("truth"))).count();
+        assertThat(right).as("tensors classified right, of %d", rows.size()).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void answersARowThatIsNoImageWithItsErrorInsteadOfFailingTheJob() throws Exception {
+        StreamTableEnvironment tables = tables(SqlTestLines.lines(18, 2));
+        tables.executeSql("CREATE TEMPORARY VIEW mixed AS SELECT line, image FROM lines "
+                + "UNION ALL SELECT 99, CAST(x'0001020304' AS BYTES)");
+        tables.executeSql(SqlTestLines.createClassifier("orientation_errors",
+                "INPUT (image BYTES) OUTPUT (label STRING, error STRING)", ""));
+
+        List<Row> rows = collect(tables.executeSql("SELECT line, label, error FROM ML_PREDICT("
+                + "TABLE mixed, MODEL orientation_errors, DESCRIPTOR(image), MAP['async', 'true'])"));
+
+        assertThat(rows).hasSize(3);
+        Row bad = rows.stream().filter(row -> ((Integer) row.getFieldAs("line")) == 99).findFirst().orElseThrow();
+        assertThat(bad.getField("label")).isNull();
+        assertThat((String) bad.getFieldAs("error")).startsWith("DECODE: ");
+        assertThat(rows).filteredOn(row -> ((Integer) row.getFieldAs("line")) != 99)
+                .allSatisfy(row -> assertThat(row.getField("error")).isNull())
+                .allSatisfy(row -> assertThat((String) row.getFieldAs("label")).isIn("0", "180"));
     }
 
     /** A table {@code lines} of the rendered lines: their number, PNG bytes and true orientation. */
