@@ -3,7 +3,7 @@
 # Builds the project first (tests skipped). Results go to stdout and to benchmarks/target/results/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NAME="${1:?usage: benchmarks/run.sh BENCHMARK [options] (BatchingBenchmark, KafkaBenchmark, QuantizationBenchmark, OcrBenchmark)}"
+NAME="${1:?usage: benchmarks/run.sh BENCHMARK [options] (BatchingBenchmark, KafkaBenchmark, QuantizationBenchmark, OcrBenchmark, SqlPredictBenchmark)}"
 shift
 mvn -B -q -f "$ROOT/pom.xml" -DskipTests package >&2
 CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/benchmark.classpath")"

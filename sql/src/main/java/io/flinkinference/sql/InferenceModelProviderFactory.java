@@ -8,6 +8,7 @@ import io.flinkinference.operators.Inference;
 import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.InferenceRequest;
 import io.flinkinference.operators.InferenceResult;
+import io.flinkinference.operators.engine.Engines;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -28,8 +29,8 @@ import java.util.Set;
  *
  * <p>Everything is checked here, when the query is planned: unknown options (Flink's own check,
  * with the engine's keys left to the engine), the settings ({@code Inference.Builder#build}: the
- * same checks and messages as a DataStream job), the model and version in the store, and the
- * INPUT and OUTPUT columns against the manifest ({@link ModelColumns}).
+ * same checks and messages as a DataStream job), the model and version in the store, that the engine
+ * runs the version's format, and the INPUT and OUTPUT columns against the manifest ({@link ModelColumns}).
  */
 abstract class InferenceModelProviderFactory implements ModelProviderFactory {
 
@@ -67,6 +68,12 @@ abstract class InferenceModelProviderFactory implements ModelProviderFactory {
             throw new ValidationException("Model " + model + " (provider '" + engine() + "'): " + e.getMessage(), e);
         }
         ModelVersion version = resolve(model, inference);
+        if (!Engines.provider(engine()).supports(version.manifest().format())) {
+            throw new ValidationException("Model " + model + " (provider '" + engine() + "'): the " + engine() + " engine cannot "
+                    + "run " + version.ref() + ", which is " + version.manifest().format().id() + ". Name a version of that format "
+                    + "('" + ModelOptions.VERSION.key() + "'), e.g. a TensorRT plan from flink-inference setup tensorrt, or "
+                    + "another provider.");
+        }
         ResolvedCatalogModel catalogModel = context.getCatalogModel();
         ModelColumns columns = ModelColumns.check(model, version.manifest(),
                 catalogModel.getResolvedInputSchema(), catalogModel.getResolvedOutputSchema());
