@@ -73,10 +73,6 @@ public final class DeviceAssignment {
     }
 
     /** The TaskManager a subtask runs in, as its metric group names it. */
-    static String taskManager(RuntimeContext context) {
-        return taskManager(context.getMetricGroup());
-    }
-
     private static String taskManager(MetricGroup metricGroup) {
         String id = metricGroup.getAllVariables().get(ScopeFormat.SCOPE_TASKMANAGER_ID);
         return id == null ? THIS_JVM : id;
