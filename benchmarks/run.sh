@@ -3,7 +3,7 @@
 # Builds the project first (tests skipped). Results go to stdout and to benchmarks/target/results/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NAME="${1:?usage: benchmarks/run.sh BENCHMARK [options] (BatchingBenchmark, KafkaBenchmark, QuantizationBenchmark, OcrBenchmark, PeerSuite)}"
+NAME="${1:?usage: benchmarks/run.sh BENCHMARK [options] (BatchingBenchmark, KafkaBenchmark, QuantizationBenchmark, OcrBenchmark, PeerSuite, SqlPredictBenchmark)}"
 shift
 # The peer suite lives in a package of its own.
 case "$NAME" in PeerSuite) NAME=peers.PeerSuite ;; esac

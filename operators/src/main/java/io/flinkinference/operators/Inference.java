@@ -3,6 +3,7 @@ package io.flinkinference.operators;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.operators.InferenceOptions.OutputMode;
 import io.flinkinference.operators.batching.BatchFitting;
+import io.flinkinference.operators.batching.BatchClock;
 import io.flinkinference.operators.batching.BatchingConfig;
 import io.flinkinference.operators.engine.EngineProvider;
 import io.flinkinference.operators.engine.Engines;
@@ -101,7 +102,7 @@ public final class Inference<IN, OUT> implements Serializable {
         String uid = settings.get(InferenceOptions.UID);
         InferenceFunction<IN, OUT> function = new InferenceFunction<>(spec, batchingOf(settings),
                 settings.get(InferenceOptions.BATCHER_SCOPE), timeout, translator)
-                .fitting(new BatchFitting(settings.get(InferenceOptions.FIT_TO_ENGINE), settings.get(InferenceOptions.FIT_BUDGET)));
+                .fitting(fittingOf(settings));
         SingleOutputStreamOperator<Either<InferenceFailure, OUT>> operator =
                 settings.get(InferenceOptions.OUTPUT_MODE) == OutputMode.ORDERED
                         ? AsyncDataStream.orderedWait(input, function, timeout.toMillis(), TimeUnit.MILLISECONDS, capacity)
@@ -112,6 +113,22 @@ public final class Inference<IN, OUT> implements Serializable {
                 .name("split inference failures")
                 .uid(uid + "-split");
         return new InferenceStreams<>(operator, results, results.getSideOutput(FAILURES));
+    }
+
+    /**
+     * Opens this inference in a task slot of a function other than the DataStream one that
+     * {@link #apply} adds (the SQL module's predict functions): the same engine lease, translator
+     * and batcher, shared with every other slot of the JVM that serves the same engine key with the
+     * same batching settings. Close it when the function closes.
+     */
+    public InferenceSlot<IN, OUT> openSlot(SlotContext context) throws Exception {
+        return InferenceSlot.open(spec, batchingOf(settings), fittingOf(settings), settings.get(InferenceOptions.BATCHER_SCOPE),
+                translator, context, BatchClock.SYSTEM);
+    }
+
+    /** Whether, and within what budget, the batcher fits its max batch size to the engine. */
+    private static BatchFitting fittingOf(ReadableConfig settings) {
+        return new BatchFitting(settings.get(InferenceOptions.FIT_TO_ENGINE), settings.get(InferenceOptions.FIT_BUDGET));
     }
 
     /** The batcher's settings that {@code inference.batch.*} options make; refuses invalid ones, saying which. */

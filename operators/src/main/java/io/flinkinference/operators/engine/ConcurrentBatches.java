@@ -34,7 +34,12 @@ public record ConcurrentBatches(int slots, int perSlot, String slotsSource) {
      * run, where one JVM holds every subtask) it is the operator's parallelism.
      */
     public static ConcurrentBatches here(RuntimeContext context, int perSlot) {
-        return fromConfDir(System.getenv("FLINK_CONF_DIR"), context.getTaskInfo().getNumberOfParallelSubtasks(), perSlot);
+        return here(context.getTaskInfo().getNumberOfParallelSubtasks(), perSlot);
+    }
+
+    /** {@link #here(RuntimeContext, int)} for a subtask of an operator of {@code parallelism}. */
+    public static ConcurrentBatches here(int parallelism, int perSlot) {
+        return fromConfDir(System.getenv("FLINK_CONF_DIR"), parallelism, perSlot);
     }
 
     /** {@link #here} with the configuration directory given ({@code null}: none). */

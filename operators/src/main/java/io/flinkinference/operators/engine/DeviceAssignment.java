@@ -3,6 +3,7 @@ package io.flinkinference.operators.engine;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.scope.ScopeFormat;
 
 import java.io.File;
@@ -42,10 +43,18 @@ public final class DeviceAssignment {
      * counts as free again for the TaskManager's next subtask.
      */
     public static Claim claim(RuntimeContext context, EngineProvider provider) {
+        return claim(context.getMetricGroup(), context.getExternalResourceInfos(GPU_RESOURCE), provider);
+    }
+
+    /**
+     * {@link #claim(RuntimeContext, EngineProvider)} for functions without a {@link RuntimeContext}
+     * (table functions): the subtask's metric group and its TaskManager's {@code gpu} resources.
+     */
+    public static Claim claim(MetricGroup metricGroup, Set<ExternalResourceInfo> gpus, EngineProvider provider) {
         if (!provider.usesGpu()) {
             return new Claim(null, CPU);
         }
-        List<Integer> devices = gpuIndices(context.getExternalResourceInfos(GPU_RESOURCE));
+        List<Integer> devices = gpuIndices(gpus);
         if (devices.isEmpty()) {
             int visible = provider.visibleGpus();
             if (visible == 0) {
@@ -56,16 +65,16 @@ public final class DeviceAssignment {
             }
             devices = IntStream.range(0, visible).boxed().toList();
         }
-        String taskManager = taskManager(context);
+        String taskManager = taskManager(metricGroup);
         int device = TaskManagerGpus.instance().claim(taskManager, devices);
         // Which GPU a subtask runs on, for dashboards and for telling apart one overloaded device.
-        context.getMetricGroup().gauge(DEVICE_METRIC, (Gauge<Integer>) () -> device);
+        metricGroup.gauge(DEVICE_METRIC, (Gauge<Integer>) () -> device);
         return new Claim(taskManager, device);
     }
 
     /** The TaskManager a subtask runs in, as its metric group names it. */
-    static String taskManager(RuntimeContext context) {
-        String id = context.getMetricGroup().getAllVariables().get(ScopeFormat.SCOPE_TASKMANAGER_ID);
+    private static String taskManager(MetricGroup metricGroup) {
+        String id = metricGroup.getAllVariables().get(ScopeFormat.SCOPE_TASKMANAGER_ID);
         return id == null ? THIS_JVM : id;
     }
 
