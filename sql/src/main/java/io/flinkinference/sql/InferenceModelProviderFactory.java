@@ -51,7 +51,8 @@ abstract class InferenceModelProviderFactory implements ModelProviderFactory {
     public Set<ConfigOption<?>> optionalOptions() {
         return Set.of(ModelOptions.MODEL_STORE, ModelOptions.VERSION, ModelOptions.MAX_BATCH_SIZE, ModelOptions.MAX_QUEUE_DELAY,
                 ModelOptions.PREFERRED_BATCH_SIZES, ModelOptions.MAX_INFLIGHT_BATCHES, ModelOptions.WORK_CONSERVING,
-                ModelOptions.LATENCY_TARGET, ModelOptions.BATCH_SCOPE, ModelOptions.MAX_IMAGE_PIXELS);
+                ModelOptions.LATENCY_TARGET, ModelOptions.FIT_TO_ENGINE, ModelOptions.FIT_BUDGET, ModelOptions.BATCH_SCOPE,
+                ModelOptions.MAX_IMAGE_PIXELS);
     }
 
     @Override

@@ -68,6 +68,16 @@ public final class ModelOptions {
             .noDefaultValue()
             .withDescription("See " + InferenceOptions.LATENCY_TARGET.key() + ".");
 
+    public static final ConfigOption<Boolean> FIT_TO_ENGINE = ConfigOptions.key("fit-to-engine")
+            .booleanType()
+            .defaultValue(InferenceOptions.FIT_TO_ENGINE.defaultValue())
+            .withDescription("See " + InferenceOptions.FIT_TO_ENGINE.key() + ".");
+
+    public static final ConfigOption<Duration> FIT_BUDGET = ConfigOptions.key("fit-budget")
+            .durationType()
+            .defaultValue(InferenceOptions.FIT_BUDGET.defaultValue())
+            .withDescription("See " + InferenceOptions.FIT_BUDGET.key() + ".");
+
     public static final ConfigOption<InferenceOptions.BatcherScope> BATCH_SCOPE = ConfigOptions.key("batch-scope")
             .enumType(InferenceOptions.BatcherScope.class)
             .defaultValue(InferenceOptions.BATCHER_SCOPE.defaultValue())
@@ -79,14 +89,16 @@ public final class ModelOptions {
             .withDescription("See " + InferenceOptions.MAX_IMAGE_PIXELS.key() + ".");
 
     /** Each SQL option and the inference setting it stands for (the model and its version are joined apart). */
-    static final Map<ConfigOption<?>, ConfigOption<?>> SETTINGS = Map.of(
-            MODEL_STORE, InferenceOptions.MODEL_STORE,
-            MAX_BATCH_SIZE, InferenceOptions.MAX_BATCH_SIZE,
-            MAX_QUEUE_DELAY, InferenceOptions.MAX_QUEUE_DELAY,
-            PREFERRED_BATCH_SIZES, InferenceOptions.PREFERRED_BATCH_SIZES,
-            MAX_INFLIGHT_BATCHES, InferenceOptions.MAX_INFLIGHT_BATCHES,
-            WORK_CONSERVING, InferenceOptions.WORK_CONSERVING,
-            LATENCY_TARGET, InferenceOptions.LATENCY_TARGET,
-            BATCH_SCOPE, InferenceOptions.BATCHER_SCOPE,
-            MAX_IMAGE_PIXELS, InferenceOptions.MAX_IMAGE_PIXELS);
+    static final Map<ConfigOption<?>, ConfigOption<?>> SETTINGS = Map.ofEntries(
+            Map.entry(MODEL_STORE, InferenceOptions.MODEL_STORE),
+            Map.entry(MAX_BATCH_SIZE, InferenceOptions.MAX_BATCH_SIZE),
+            Map.entry(MAX_QUEUE_DELAY, InferenceOptions.MAX_QUEUE_DELAY),
+            Map.entry(PREFERRED_BATCH_SIZES, InferenceOptions.PREFERRED_BATCH_SIZES),
+            Map.entry(MAX_INFLIGHT_BATCHES, InferenceOptions.MAX_INFLIGHT_BATCHES),
+            Map.entry(WORK_CONSERVING, InferenceOptions.WORK_CONSERVING),
+            Map.entry(LATENCY_TARGET, InferenceOptions.LATENCY_TARGET),
+            Map.entry(FIT_TO_ENGINE, InferenceOptions.FIT_TO_ENGINE),
+            Map.entry(FIT_BUDGET, InferenceOptions.FIT_BUDGET),
+            Map.entry(BATCH_SCOPE, InferenceOptions.BATCHER_SCOPE),
+            Map.entry(MAX_IMAGE_PIXELS, InferenceOptions.MAX_IMAGE_PIXELS));
 }

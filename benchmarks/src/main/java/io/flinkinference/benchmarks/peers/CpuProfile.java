@@ -18,14 +18,23 @@ import java.util.TreeMap;
  * ({@code -XX:StartFlightRecording}, which every JDK has): the suite's answer to "why", when a goal
  * is missed. It counts the method samples JFR takes of running Java threads and of threads inside
  * native code (ONNX Runtime's kernels run there), by their top frame and by the part of the stack
- * they belong to (the engine's natives, Flink, Kafka, this project, the JDK).
+ * they belong to (the engine's natives, Flink, Kafka, this project, the JDK). JFR samples threads
+ * in native code whether they run or wait, so native samples whose top frame is a known wait (a
+ * selector, an accepting socket, a park) are counted apart, as {@code waiting}: they are not CPU.
  *
- * @param samples method samples read (Java and native)
+ * @param samples method samples read that were running (Java, and native outside known waits)
+ * @param waiting native samples of threads waiting in the kernel, left out of the shares
  * @param byArea samples per area, most first
  * @param topFrames samples per top frame (class.method), most first, at most {@link #TOP}
  */
-public record CpuProfile(long samples, Map<String, Long> byArea, Map<String, Long> topFrames) {
+public record CpuProfile(long samples, long waiting, Map<String, Long> byArea, Map<String, Long> topFrames) {
     static final int TOP = 12;
+    /** Native top frames in which a thread waits rather than works: event loops, accept, poll, park, sleep. */
+    private static final java.util.Set<String> WAITS = java.util.Set.of(
+            "sun.nio.ch.EPoll.wait", "sun.nio.ch.Net.accept", "sun.nio.ch.Net.poll", "java.lang.Object.wait",
+            "jdk.internal.misc.Unsafe.park", "java.lang.Thread.sleep", "java.lang.Thread.sleep0",
+            "sun.nio.ch.SocketDispatcher.read0", "java.io.FileInputStream.readBytes", "java.lang.ProcessImpl.waitForProcessExit0",
+            "java.lang.ProcessHandleImpl.waitForProcessExit0");
     private static final List<String> SAMPLE_EVENTS = List.of("jdk.ExecutionSample", "jdk.NativeMethodSample");
 
     /** Reads a recording's method samples. */
@@ -33,6 +42,7 @@ public record CpuProfile(long samples, Map<String, Long> byArea, Map<String, Lon
         Map<String, Long> areas = new TreeMap<>();
         Map<String, Long> frames = new TreeMap<>();
         long samples = 0;
+        long waiting = 0;
         try (RecordingFile file = new RecordingFile(recording)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent event = file.readEvent();
@@ -43,14 +53,23 @@ public record CpuProfile(long samples, Map<String, Long> byArea, Map<String, Lon
                 if (stack == null || stack.getFrames().isEmpty()) {
                     continue;
                 }
-                samples++;
                 RecordedFrame top = stack.getFrames().get(0);
                 String frame = top.getMethod().getType().getName() + "." + top.getMethod().getName();
+                if (isWaiting(event.getEventType().getName(), frame)) {
+                    waiting++;
+                    continue;
+                }
+                samples++;
                 frames.merge(frame, 1L, Long::sum);
                 areas.merge(areaOf(stack.getFrames()), 1L, Long::sum);
             }
         }
-        return new CpuProfile(samples, mostFirst(areas, Integer.MAX_VALUE), mostFirst(frames, TOP));
+        return new CpuProfile(samples, waiting, mostFirst(areas, Integer.MAX_VALUE), mostFirst(frames, TOP));
+    }
+
+    /** Whether a sample is of a thread waiting in native code, not working. */
+    static boolean isWaiting(String eventType, String topFrame) {
+        return eventType.equals("jdk.NativeMethodSample") && WAITS.contains(topFrame);
     }
 
     /**
@@ -97,7 +116,8 @@ public record CpuProfile(long samples, Map<String, Long> byArea, Map<String, Lon
 
     /** A markdown summary: the areas as shares of all samples, then the hottest frames. */
     public String markdown(String title) {
-        StringBuilder text = new StringBuilder("**" + title + "** (" + samples + " JFR method samples)\n\n");
+        StringBuilder text = new StringBuilder("**" + title + "** (" + samples + " JFR method samples of running threads; "
+                + waiting + " more of threads waiting in native code, left out)\n\n");
         if (samples == 0) {
             return text.append("No method samples were recorded.\n").toString();
         }

@@ -44,7 +44,7 @@ final class JvmLauncher {
     }
 
     Broker startBroker(Path log) throws IOException {
-        Process process = start(BrokerProcess.class, List.of(), log);
+        Process process = start(BrokerProcess.class, List.of(), List.of(), log);
         // The reader stays open with the broker: closing its stdout early would leave it writing into a closed pipe.
         BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         try {
@@ -76,7 +76,13 @@ final class JvmLauncher {
      * prints no result or outlasts {@code timeout} is an {@link IOException} naming its log.
      */
     RunResult runContestant(List<String> arguments, Path log, Duration timeout) throws IOException, InterruptedException {
-        Process process = start(ContestantProcess.class, arguments, log);
+        return runContestant(List.of(), arguments, log, timeout);
+    }
+
+    /** As {@link #runContestant(List, Path, Duration)}, with more flags for its JVM (a flight recording, say). */
+    RunResult runContestant(List<String> jvmFlags, List<String> arguments, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        Process process = start(ContestantProcess.class, jvmFlags, arguments, log);
         CompletableFuture<List<String>> stdout = CompletableFuture.supplyAsync(() -> readAll(process));
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -94,13 +100,14 @@ final class JvmLauncher {
         throw new IOException("The run printed no result; see " + log);
     }
 
-    private Process start(Class<?> main, List<String> arguments, Path log) throws IOException {
+    private Process start(Class<?> main, List<String> jvmFlags, List<String> arguments, Path log) throws IOException {
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.add("-Xmx" + heap);
         command.add("-Djava.awt.headless=true");
         command.add("-D" + ScratchDirectory.PROPERTY + "=" + scratch);
+        command.addAll(jvmFlags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());

@@ -75,6 +75,10 @@ public final class PeerSuite implements Callable<Integer> {
     @Option(names = "--quick", description = "A short run for a first look: 1 round of 3 s windows after 2 s of warm-up, the classifier only.")
     private boolean quick;
 
+    @Option(names = "--profile", description = "After the rounds, run each contestant once more at capacity under "
+            + "Java Flight Recorder and report where its threads spent their time (CpuProfile), for the goals' whys.")
+    boolean profile;
+
     @Option(names = "--write-docs", description = "Also write the report into docs/BENCHMARKS.md and the charts into docs/bench/.")
     private boolean writeDocs;
 
@@ -125,6 +129,7 @@ public final class PeerSuite implements Callable<Integer> {
         Path logs = RESULTS.resolve(runsFile.getFileName().toString().replace(".jsonl", "-logs"));
         JvmLauncher launcher = new JvmLauncher(heap, Path.of("benchmarks", "target", "peers-scratch").toAbsolutePath());
         List<SuiteRun> runs = new ArrayList<>();
+        profiles.clear();
         JvmLauncher.Broker broker = selected.stream().anyMatch(Contestant::usesKafka) ? launcher.startBroker(logs.resolve("broker.log")) : null;
         try {
             if (broker != null) {
@@ -172,6 +177,9 @@ public final class PeerSuite implements Callable<Integer> {
                         }
                     }
                 }
+                if (profile) {
+                    profileContestants(model, selected, launcher, broker, logs, store, windowSeconds, warmUpSeconds);
+                }
             }
         } finally {
             if (broker != null) {
@@ -201,6 +209,39 @@ public final class PeerSuite implements Callable<Integer> {
         return capacities.length == 0 ? Double.NaN : load.fraction() * Medians.of(capacities);
     }
 
+    /** The flight-recorded runs' summaries, in the order they ran; reported after the tables. */
+    private final List<String> profiles = new ArrayList<>();
+
+    /**
+     * One more capacity run of each contestant but the raw engine, under Java Flight Recorder, and
+     * a summary of where its threads were sampled: what a missed goal is explained from. Not part
+     * of the figures (recording costs a little).
+     */
+    private void profileContestants(ModelVersion model, List<Contestant> selected, JvmLauncher launcher, JvmLauncher.Broker broker,
+            Path logs, ModelStore store, double windowSeconds, double warmUpSeconds) throws InterruptedException {
+        for (Contestant contestant : selected) {
+            if (contestant.name().equals(Contestants.RAW_ORT)) {
+                continue;
+            }
+            Path recording = logs.resolve(model.ref().name() + "-" + contestant.name() + ".jfr").toAbsolutePath();
+            List<String> arguments = new ArrayList<>(List.of(contestant.name(), model.ref().toString(), "0",
+                    Double.toString(windowSeconds), "--store", store.root().toString(), "--threads", Integer.toString(threads),
+                    "--warm-up", Double.toString(warmUpSeconds)));
+            if (broker != null) {
+                arguments.addAll(List.of("--bootstrap", broker.bootstrapServers()));
+            }
+            progress(String.format("[%s profile] %s at capacity, flight-recorded ...", model.ref(), contestant.name()));
+            try {
+                launcher.runContestant(List.of(CpuProfile.recordingFlag(recording)), arguments,
+                        logs.resolve(model.ref().name() + "-" + contestant.name() + "-profile.log"),
+                        Duration.ofSeconds(300 + (long) (3 * windowSeconds + warmUpSeconds)));
+                profiles.add(CpuProfile.read(recording).markdown("`" + contestant.name() + "` on `" + model.ref() + "` at capacity"));
+            } catch (IOException e) {
+                progress("  profile failed: " + e.getMessage());
+            }
+        }
+    }
+
     private void writeReport(PeerReport report, String stamp, List<String> preamble) throws IOException {
         String chartFolder = "peers-" + stamp + "-charts";
         Map<String, List<PeerReport.ChartLink>> resultCharts = new LinkedHashMap<>();
@@ -213,11 +254,14 @@ public final class PeerSuite implements Callable<Integer> {
         }
         String intro = String.join("\n\n", preamble) + "\n\n";
         Path out = RESULTS.resolve("peers-" + stamp + ".md");
-        Files.writeString(out, "# Peer suite, " + stamp + "\n\n" + intro + report.markdown(2, resultCharts));
+        String whereTheTimeWent = profiles.isEmpty() ? ""
+                : "\nWhere each contestant's threads were sampled in one more run at capacity (Java Flight Recorder, "
+                        + "`--profile`):\n\n" + String.join("\n", profiles);
+        Files.writeString(out, "# Peer suite, " + stamp + "\n\n" + intro + report.markdown(2, resultCharts) + whereTheTimeWent);
         progress("Report: " + out);
         if (writeDocs) {
             String document = Files.readString(DOCS);
-            Files.writeString(DOCS, MarkedSection.replace(document, "\n" + intro + report.markdown(3, docCharts)));
+            Files.writeString(DOCS, MarkedSection.replace(document, "\n" + intro + report.markdown(3, docCharts) + whereTheTimeWent));
             progress("Written into " + DOCS + " and " + DOC_CHARTS + "/");
         }
         System.out.print(report.markdown(2, resultCharts));

@@ -38,6 +38,13 @@ class CpuProfileTest {
         assertThat(profile.markdown("busy loop")).contains("| `" + CpuProfileTest.class.getName() + ".spin` |");
     }
 
+    @Test
+    void threadsWaitingInNativeCodeAreNotCountedAsWork() {
+        assertThat(CpuProfile.isWaiting("jdk.NativeMethodSample", "sun.nio.ch.EPoll.wait")).isTrue();
+        assertThat(CpuProfile.isWaiting("jdk.NativeMethodSample", "ai.onnxruntime.OrtSession.run")).as("the engine's kernels").isFalse();
+        assertThat(CpuProfile.isWaiting("jdk.ExecutionSample", "sun.nio.ch.EPoll.wait")).as("a running Java thread").isFalse();
+    }
+
     /** Work the JIT cannot remove, in a method of its own so that samples land in it. */
     private static long spin(long seed) {
         long x = seed | 1;
