@@ -3,14 +3,11 @@ package io.flinkinference.sql;
 import io.flinkinference.operators.Inference;
 import io.flinkinference.operators.InferenceRequest;
 import io.flinkinference.operators.InferenceResult;
-import io.flinkinference.operators.InferenceSlot;
-import io.flinkinference.operators.SlotContext;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.AsyncPredictFunction;
 import org.apache.flink.table.functions.FunctionContext;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,33 +22,24 @@ import java.util.concurrent.CompletableFuture;
 public final class BatchedAsyncPredictFunction extends AsyncPredictFunction {
     private static final long serialVersionUID = 1L;
 
-    private final Inference<InferenceRequest, InferenceResult> inference;
-    private final ModelColumns columns;
-    private transient InferenceSlot<InferenceRequest, InferenceResult> slot;
-    private transient RowRequests requests;
+    private final PredictingSlot slot;
 
     BatchedAsyncPredictFunction(Inference<InferenceRequest, InferenceResult> inference, ModelColumns columns) {
-        this.inference = inference;
-        this.columns = columns;
+        this.slot = new PredictingSlot(inference, columns);
     }
 
     @Override
     public void open(FunctionContext context) throws Exception {
-        slot = inference.openSlot(new SlotContext(context.getMetricGroup(), context.getTaskInfo(),
-                context::getExternalResourceInfos));
-        requests = new RowRequests(context);
+        slot.open(context);
     }
 
     @Override
     public CompletableFuture<Collection<RowData>> asyncPredict(RowData input) {
-        return slot.infer(columns.request(requests.nextId(), input)).thenApply(outcome -> List.of(columns.row(outcome)));
+        return slot.predict(input);
     }
 
     @Override
     public void close() throws Exception {
-        if (slot != null) {
-            slot.close();
-            slot = null;
-        }
+        slot.close();
     }
 }

@@ -3,15 +3,12 @@ package io.flinkinference.sql;
 import io.flinkinference.operators.Inference;
 import io.flinkinference.operators.InferenceRequest;
 import io.flinkinference.operators.InferenceResult;
-import io.flinkinference.operators.InferenceSlot;
-import io.flinkinference.operators.SlotContext;
 import io.flinkinference.operators.engine.EngineException;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.PredictFunction;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -25,41 +22,32 @@ import java.util.concurrent.ExecutionException;
 public final class BatchedPredictFunction extends PredictFunction {
     private static final long serialVersionUID = 1L;
 
-    private final Inference<InferenceRequest, InferenceResult> inference;
-    private final ModelColumns columns;
-    private transient InferenceSlot<InferenceRequest, InferenceResult> slot;
-    private transient RowRequests requests;
+    private final PredictingSlot slot;
 
     BatchedPredictFunction(Inference<InferenceRequest, InferenceResult> inference, ModelColumns columns) {
-        this.inference = inference;
-        this.columns = columns;
+        this.slot = new PredictingSlot(inference, columns);
     }
 
     @Override
     public void open(FunctionContext context) throws Exception {
-        slot = inference.openSlot(new SlotContext(context.getMetricGroup(), context.getTaskInfo(),
-                context::getExternalResourceInfos));
-        requests = new RowRequests(context);
+        slot.open(context);
     }
 
     @Override
     public Collection<RowData> predict(RowData input) {
         try {
-            return List.of(columns.row(slot.infer(columns.request(requests.nextId(), input)).get()));
+            return slot.predict(input).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new EngineException("Interrupted while waiting for a batch of " + inference.spec().model(), e);
+            throw new EngineException("Interrupted while waiting for a batch of " + slot.model(), e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause
-                    : new EngineException("A batch of " + inference.spec().model() + " failed: " + e.getCause(), e.getCause());
+                    : new EngineException("A batch of " + slot.model() + " failed: " + e.getCause(), e.getCause());
         }
     }
 
     @Override
     public void close() throws Exception {
-        if (slot != null) {
-            slot.close();
-            slot = null;
-        }
+        slot.close();
     }
 }
