@@ -2,10 +2,8 @@ package io.flinkinference.operators.batching;
 
 import io.flinkinference.modelstore.manifest.DataType;
 import io.flinkinference.modelstore.manifest.Preprocessing;
-import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.BatchRange;
 import io.flinkinference.operators.engine.ExecutionContext;
-import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -152,41 +150,20 @@ class BatchLimitFitterTest {
      * size costs: size / rate. Records each call's batch size and shape. Its contexts hand out dirty
      * staging memory, as pinned memory after an earlier batch would be.
      */
-    private static final class ScriptedEngine implements InferenceEngine {
+    private static final class ScriptedEngine extends PairTensorEngine {
         final AtomicLong clock = new AtomicLong();
         final List<Long> batchSizes = new CopyOnWriteArrayList<>();
         final List<long[]> shapes = new CopyOnWriteArrayList<>();
         final AtomicLong nonZeroValues = new AtomicLong();
         private final Map<Integer, Double> recordsPerSecond;
-        private final List<Long> inputShape;
 
         ScriptedEngine(Map<Integer, Double> recordsPerSecond) {
             this(recordsPerSecond, List.of(-1L, 2L));
         }
 
         ScriptedEngine(Map<Integer, Double> recordsPerSecond, List<Long> inputShape) {
+            super("scripted", inputShape, BatchRange.ANY);
             this.recordsPerSecond = recordsPerSecond;
-            this.inputShape = inputShape;
-        }
-
-        @Override
-        public String engineName() {
-            return "scripted";
-        }
-
-        @Override
-        public List<TensorSpec> inputs() {
-            return List.of(new TensorSpec("x", DataType.FLOAT32, inputShape, null));
-        }
-
-        @Override
-        public List<TensorSpec> outputs() {
-            return List.of(new TensorSpec("y", DataType.FLOAT32, inputShape, null));
-        }
-
-        @Override
-        public BatchRange batchRange() {
-            return BatchRange.ANY;
         }
 
         @Override
@@ -196,13 +173,7 @@ class BatchLimitFitterTest {
             batchSizes.add((long) rows);
             shapes.add(x.shape());
             clock.addAndGet(Math.round(rows / recordsPerSecond.get(rows) * 1e9));
-            Tensor y = Tensor.allocate(DataType.FLOAT32, x.shape());
-            FloatBuffer in = x.floats();
-            FloatBuffer out = y.floats();
-            for (int i = 0; i < in.capacity(); i++) {
-                out.put(i, 2 * in.get(i));
-            }
-            return Map.of("y", y);
+            return Map.of("y", scaled(x, 2));
         }
 
         @Override
@@ -233,8 +204,5 @@ class BatchLimitFitterTest {
                 public void close() {}
             };
         }
-
-        @Override
-        public void close() {}
     }
 }

@@ -1,11 +1,9 @@
 package io.flinkinference.operators.batching;
 
 import io.flinkinference.modelstore.manifest.DataType;
-import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.BatchRange;
 import io.flinkinference.operators.engine.EngineException;
 import io.flinkinference.operators.engine.ExecutionContext;
-import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -197,7 +195,10 @@ class DynamicBatcherTest {
     @Test
     void aBlockingCompletionDoesNotKeepTheNextBatchFromItsOnlyInFlightSlot() throws Exception {
         ManualBatchClock clock = new ManualBatchClock();
-        BatchingConfig oneInFlight = new BatchingConfig(2, 1_000_000, null, 1);
+        // Waiting, not work-conserving: a work-conserving batcher cuts the first record as it is
+        // submitted, and if its batch completed before thenRun below, the callback would run (and
+        // block) on the test's own thread, as it once did in CI.
+        BatchingConfig oneInFlight = waiting(2, 1_000_000, 1);
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (DynamicBatcher batcher = new DynamicBatcher("t", new DoublingEngine(BatchRange.ANY), oneInFlight, clock);
@@ -363,34 +364,13 @@ class DynamicBatcherTest {
     }
 
     /** Returns y = 2x and records the batch sizes it was given. */
-    private static class DoublingEngine implements InferenceEngine {
+    private static class DoublingEngine extends PairTensorEngine {
         final List<Long> batchSizes = new CopyOnWriteArrayList<>();
         final List<Tensor> inputs = new CopyOnWriteArrayList<>();
-        final BatchRange range;
         volatile boolean failing;
 
         DoublingEngine(BatchRange range) {
-            this.range = range;
-        }
-
-        @Override
-        public String engineName() {
-            return "fake";
-        }
-
-        @Override
-        public List<TensorSpec> inputs() {
-            return List.of(new TensorSpec("x", DataType.FLOAT32, List.of(-1L, 2L), null));
-        }
-
-        @Override
-        public List<TensorSpec> outputs() {
-            return List.of(new TensorSpec("y", DataType.FLOAT32, List.of(-1L, 2L), null));
-        }
-
-        @Override
-        public BatchRange batchRange() {
-            return range;
+            super("fake", List.of(-1L, 2L), range);
         }
 
         @Override
@@ -401,16 +381,8 @@ class DynamicBatcherTest {
             Tensor x = inputs.get("x");
             batchSizes.add(x.dim(0));
             this.inputs.add(x);
-            Tensor y = Tensor.allocate(DataType.FLOAT32, x.shape());
-            FloatBuffer in = x.floats();
-            FloatBuffer out = y.floats();
-            for (int i = 0; i < in.capacity(); i++) {
-                out.put(i, 2 * in.get(i));
-            }
-            return Map.of("y", y);
+            return Map.of("y", scaled(x, 2));
         }
 
-        @Override
-        public void close() {}
     }
 }

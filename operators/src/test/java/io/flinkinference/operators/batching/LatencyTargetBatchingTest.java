@@ -1,9 +1,6 @@
 package io.flinkinference.operators.batching;
 
 import io.flinkinference.modelstore.manifest.DataType;
-import io.flinkinference.modelstore.manifest.TensorSpec;
-import io.flinkinference.operators.engine.BatchRange;
-import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -81,32 +78,13 @@ class LatencyTargetBatchingTest {
     }
 
     /** Returns y = x, moving the clock on by {@link #ROW} per row as it runs, and announces each batch's size. */
-    private static final class ClockedEngine implements InferenceEngine {
+    private static final class ClockedEngine extends PairTensorEngine {
         final BlockingQueue<Integer> started = new LinkedBlockingQueue<>();
         private final ManualBatchClock clock;
 
         ClockedEngine(ManualBatchClock clock) {
+            super("clocked");
             this.clock = clock;
-        }
-
-        @Override
-        public String engineName() {
-            return "clocked";
-        }
-
-        @Override
-        public List<TensorSpec> inputs() {
-            return List.of(new TensorSpec("x", DataType.FLOAT32, List.of(-1L, 2L), null));
-        }
-
-        @Override
-        public List<TensorSpec> outputs() {
-            return List.of(new TensorSpec("y", DataType.FLOAT32, List.of(-1L, 2L), null));
-        }
-
-        @Override
-        public BatchRange batchRange() {
-            return BatchRange.ANY;
         }
 
         @Override
@@ -114,13 +92,9 @@ class LatencyTargetBatchingTest {
             Tensor x = inputs.get("x");
             int size = (int) x.dim(0);
             clock.advance(ROW.multipliedBy(size));
-            Tensor y = Tensor.allocate(DataType.FLOAT32, x.shape());
-            y.floats().put(x.floats());
             started.add(size);
-            return Map.of("y", y);
+            return Map.of("y", scaled(x, 1));
         }
 
-        @Override
-        public void close() {}
     }
 }

@@ -1,9 +1,6 @@
 package io.flinkinference.operators.batching;
 
 import io.flinkinference.modelstore.manifest.DataType;
-import io.flinkinference.modelstore.manifest.TensorSpec;
-import io.flinkinference.operators.engine.BatchRange;
-import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -172,10 +169,14 @@ class WorkConservingBatchingTest {
      * Returns y = x, but each batch announces itself in {@link #started} and then runs only when the
      * test lets one finish: a batch on the engine is a busy context for as long as the test wants.
      */
-    private static final class HeldEngine implements InferenceEngine {
+    private static final class HeldEngine extends PairTensorEngine {
         final BlockingQueue<Integer> started = new LinkedBlockingQueue<>();
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         private final Semaphore finishes = new Semaphore(0);
+
+        HeldEngine() {
+            super("held");
+        }
 
         void finish(int batches) {
             finishes.release(batches);
@@ -187,38 +188,14 @@ class WorkConservingBatchingTest {
         }
 
         @Override
-        public String engineName() {
-            return "held";
-        }
-
-        @Override
-        public List<TensorSpec> inputs() {
-            return List.of(new TensorSpec("x", DataType.FLOAT32, List.of(-1L, 2L), null));
-        }
-
-        @Override
-        public List<TensorSpec> outputs() {
-            return List.of(new TensorSpec("y", DataType.FLOAT32, List.of(-1L, 2L), null));
-        }
-
-        @Override
-        public BatchRange batchRange() {
-            return BatchRange.ANY;
-        }
-
-        @Override
         public Map<String, Tensor> infer(Map<String, Tensor> inputs) {
             Tensor x = inputs.get("x");
             int size = (int) x.dim(0);
             batchSizes.add(size);
             started.add(size);
             finishes.acquireUninterruptibly();
-            Tensor y = Tensor.allocate(DataType.FLOAT32, x.shape());
-            y.floats().put(x.floats());
-            return Map.of("y", y);
+            return Map.of("y", scaled(x, 1));
         }
 
-        @Override
-        public void close() {}
     }
 }
