@@ -269,11 +269,10 @@ public final class BatchingBenchmark {
         tune.apply(Inference.builder().modelStore(store.root()).model(model.ref().toString())
                 .maxBatchSize(maxBatch).fitToEngine(false).maxQueueDelay(Duration.ofMillis(2))).build()
                 .apply(env.fromSource(source, WatermarkStrategy.noWatermarks(), "tensors"))
-                .results().sinkTo(new ThroughputSink(records));
-        RESULTS.set(0);
+                .results().sinkTo(SteadyStateThroughput.sink(records));
+        SteadyStateThroughput.reset();
         env.execute("throughput p" + parallelism + " batch " + maxBatch);
-        // Steady state: from the 10th to the last percent of results, leaving out start-up and model load.
-        return (records - records / 10) / ((LAST_NANOS.get() - STEADY_START_NANOS.get()) / 1e9);
+        return SteadyStateThroughput.recordsPerSecond(records);
     }
 
     private static long[] latencies(ModelVersion model, List<byte[]> payloads, int rate, long records, Duration delay,
@@ -307,40 +306,7 @@ public final class BatchingBenchmark {
         };
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong RESULTS = new java.util.concurrent.atomic.AtomicLong();
-    private static final java.util.concurrent.atomic.AtomicLong STEADY_START_NANOS = new java.util.concurrent.atomic.AtomicLong();
-    private static final java.util.concurrent.atomic.AtomicLong LAST_NANOS = new java.util.concurrent.atomic.AtomicLong();
 
-    /** Counts results and notes when the steady state starts (10% of the results in) and when the last arrives. */
-    private static final class ThroughputSink implements Sink<InferenceResult> {
-        private static final long serialVersionUID = 1L;
-        private final long records;
-
-        ThroughputSink(long records) {
-            this.records = records;
-        }
-
-        @Override
-        public SinkWriter<InferenceResult> createWriter(WriterInitContext context) {
-            return new SinkWriter<>() {
-                @Override
-                public void write(InferenceResult result, Context ctx) {
-                    long count = RESULTS.incrementAndGet();
-                    long now = System.nanoTime();
-                    if (count == records / 10) {
-                        STEADY_START_NANOS.set(now);
-                    }
-                    LAST_NANOS.accumulateAndGet(now, Math::max);
-                }
-
-                @Override
-                public void flush(boolean endOfInput) {}
-
-                @Override
-                public void close() {}
-            };
-        }
-    }
 
     /** Records end-to-end latency; the MiniCluster runs in this JVM, so System.nanoTime is comparable. */
     private static final class LatencySink implements Sink<InferenceResult> {

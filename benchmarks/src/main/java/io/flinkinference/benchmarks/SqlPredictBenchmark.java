@@ -10,9 +10,6 @@ import io.flinkinference.samples.models.PaddleOcrModels;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -25,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issue 13's measurement, in one run on one machine: rows/s of {@code ML_PREDICT} with the
@@ -38,9 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SqlPredictBenchmark {
     private static final int DISTINCT_LINES = 64;
-    private static final AtomicLong RESULTS = new AtomicLong();
-    private static final AtomicLong STEADY_START_NANOS = new AtomicLong();
-    private static final AtomicLong LAST_NANOS = new AtomicLong();
 
     private SqlPredictBenchmark() {}
 
@@ -91,7 +84,7 @@ public final class SqlPredictBenchmark {
         // In flight: enough rows for a full batch to queue while two run, as the DataStream function's default capacity.
         tables.toDataStream(tables.sqlQuery("SELECT label FROM ML_PREDICT(TABLE lines, MODEL orientation, DESCRIPTOR(image), "
                 + "MAP['async', 'true', 'max-concurrent-operations', '" + Math.max(10, maxBatch * 3) + "'])"))
-                .sinkTo(new CountingSink<>(rows));
+                .sinkTo(SteadyStateThroughput.sink(rows));
         return run(env, "ML_PREDICT max batch " + maxBatch, rows);
     }
 
@@ -102,15 +95,15 @@ public final class SqlPredictBenchmark {
         Inference.builder().modelStore(store.root()).model(model.ref().toString()).maxBatchSize(32).build()
                 .apply(env.fromSource(new DataGeneratorSource<>(requests, rows, TypeInformation.of(InferenceRequest.class)),
                         WatermarkStrategy.noWatermarks(), "lines"))
-                .results().sinkTo(new CountingSink<>(rows));
+                .results().sinkTo(SteadyStateThroughput.sink(rows));
         return run(env, "DataStream function", rows);
     }
 
     /** Runs the job; rows/s from the 10th percent of results to the last, leaving out start-up and model load. */
     private static double run(StreamExecutionEnvironment env, String name, long rows) throws Exception {
-        RESULTS.set(0);
+        SteadyStateThroughput.reset();
         env.execute(name);
-        return (rows - rows / 10) / ((LAST_NANOS.get() - STEADY_START_NANOS.get()) / 1e9);
+        return SteadyStateThroughput.recordsPerSecond(rows);
     }
 
     private static double[] ratio(double[] a, double[] b) {
@@ -121,34 +114,4 @@ public final class SqlPredictBenchmark {
         return r;
     }
 
-    /** Counts results and notes when the steady state starts (10% of the results in) and when the last arrives. */
-    private static final class CountingSink<T> implements Sink<T> {
-        private static final long serialVersionUID = 1L;
-        private final long rows;
-
-        CountingSink(long rows) {
-            this.rows = rows;
-        }
-
-        @Override
-        public SinkWriter<T> createWriter(WriterInitContext context) {
-            return new SinkWriter<>() {
-                @Override
-                public void write(T result, Context ctx) {
-                    long count = RESULTS.incrementAndGet();
-                    long now = System.nanoTime();
-                    if (count == rows / 10) {
-                        STEADY_START_NANOS.set(now);
-                    }
-                    LAST_NANOS.accumulateAndGet(now, Math::max);
-                }
-
-                @Override
-                public void flush(boolean endOfInput) {}
-
-                @Override
-                public void close() {}
-            };
-        }
-    }
 }
