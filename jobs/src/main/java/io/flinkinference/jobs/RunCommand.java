@@ -13,6 +13,8 @@ import io.flinkinference.operators.InferenceOptions;
 import io.flinkinference.operators.engine.Engines;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
@@ -81,6 +83,7 @@ import java.util.concurrent.Callable;
             "  flink run jobs/target/flink-inference-job.jar -b kafka:9092 --model ppocr-cls"
         })
 public final class RunCommand implements Callable<Integer> {
+    private static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
     @Mixin
     KafkaOptions kafka;
 
@@ -137,15 +140,18 @@ public final class RunCommand implements Callable<Integer> {
             + "the model share batches; subtask: each batches alone (inference.batch.scope, default task-manager).", converter = BatcherScopeConverter.class)
     InferenceOptions.BatcherScope batchScope;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "1", description = "Job parallelism (default ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Option(names = "--parallelism", paramLabel = "N", description = "Job parallelism (default: 1; under flink run and in "
+            + "application mode the cluster's parallelism.default, e.g. a FlinkDeployment's job.parallelism, which the "
+            + "autoscaler then adjusts).")
+    Integer parallelism;
 
     @Option(names = "--delivery-guarantee", paramLabel = "GUARANTEE", defaultValue = "at-least-once",
             description = "at-least-once (default) or exactly-once (Kafka transactions; read the output with isolation.level=read_committed).")
     String deliveryGuarantee;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Checkpoint interval; with exactly-once, output becomes visible at each checkpoint (default ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Checkpoint interval; with exactly-once, output becomes visible at each checkpoint (default: 10s; "
+                    + "under flink run and in application mode the cluster's execution.checkpointing.interval when set).")
     Duration checkpointInterval;
 
     @Option(names = "--web-ui-port", paramLabel = "PORT", defaultValue = "8081",
@@ -344,7 +350,21 @@ public final class RunCommand implements Callable<Integer> {
                     "--delivery-guarantee must be at-least-once or exactly-once, not " + deliveryGuarantee);
         };
         return new StreamingInferenceJob.Settings(kafka.bootstrapServers, inputTopic, outputTopic, deadLetterTopic, groupId,
-                inference, kafkaProps, guarantee, checkpointInterval, parallelism, bounded);
+                inference, kafkaProps, guarantee, checkpointInterval(cluster), parallelism(cluster), bounded);
+    }
+
+    /**
+     * The option, else the cluster's {@code parallelism.default} (what a FlinkDeployment's
+     * job.parallelism sets, and the autoscaler adjusts per vertex), else 1, as for a local run.
+     */
+    private int parallelism(ReadableConfig cluster) {
+        return parallelism != null ? parallelism : cluster.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(1);
+    }
+
+    /** The option, else the cluster's {@code execution.checkpointing.interval}, else 10 s. */
+    private Duration checkpointInterval(ReadableConfig cluster) {
+        return checkpointInterval != null ? checkpointInterval
+                : cluster.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).orElse(DEFAULT_CHECKPOINT_INTERVAL);
     }
 
     /**

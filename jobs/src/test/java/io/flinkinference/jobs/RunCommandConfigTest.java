@@ -84,6 +84,27 @@ class RunCommandConfigTest {
                 .doesNotContainKey("taskmanager.numberOfTaskSlots");
     }
 
+    /** A FlinkDeployment's job.parallelism and checkpoint interval reach the job unless its arguments set them. */
+    @Test
+    void theClustersParallelismAndCheckpointIntervalApplyUnlessTheCommandLineGivesThem() throws Exception {
+        Configuration cluster = new Configuration();
+        cluster.setString("parallelism.default", "6");
+        cluster.setString("execution.checkpointing.interval", "30s");
+
+        StreamingInferenceJob.Settings fromCluster = parse("-b", "localhost:9092", "--model", "ppocr-cls:1").settings(cluster);
+        assertThat(fromCluster.parallelism()).isEqualTo(6);
+        assertThat(fromCluster.checkpointInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+
+        StreamingInferenceJob.Settings given = parse("-b", "localhost:9092", "--model", "ppocr-cls:1", "--parallelism", "2",
+                "--checkpoint-interval", "5s").settings(cluster);
+        assertThat(given.parallelism()).isEqualTo(2);
+        assertThat(given.checkpointInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+
+        StreamingInferenceJob.Settings local = parse("-b", "localhost:9092", "--model", "ppocr-cls:1").settings(new Configuration());
+        assertThat(local.parallelism()).isEqualTo(1);
+        assertThat(local.checkpointInterval()).isEqualTo(java.time.Duration.ofSeconds(10));
+    }
+
     @Test
     void aLatencyTargetFromTheCommandLineOrTheFileReachesTheBatcher() throws Exception {
         StreamingInferenceJob.Settings flag = parse("-b", "localhost:9092", "--model", "ppocr-cls:1",

@@ -180,17 +180,22 @@ public final class InferenceOptions {
                             + "claims, and a few hundred bytes can claim gigabytes. The default, 50 megapixels, takes "
                             + "photos of any common camera; CPU and GPU decoding apply the same limit.");
 
-    /** The keys of every option above: the builder refuses other {@code inference.*} keys, which are typos. */
-    static Set<String> keys() {
+    /** Every option above: what the builder reads, and all that a configuration's {@code inference.*} keys may name. */
+    public static List<ConfigOption<?>> all() {
+        return List.of(MODEL, MODEL_STORE, ENGINE, UID, MAX_BATCH_SIZE, MAX_QUEUE_DELAY, PREFERRED_BATCH_SIZES,
+                MAX_INFLIGHT_BATCHES, WORK_CONSERVING, LATENCY_TARGET, BATCHER_SCOPE, OUTPUT_MODE, CAPACITY, TIMEOUT,
+                MAX_IMAGE_PIXELS, FIT_TO_ENGINE, FIT_BUDGET);
+    }
+
+    /** The keys of {@link #all()}: the builder refuses other {@code inference.*} keys, which are typos. */
+    public static Set<String> keys() {
         Set<String> keys = new TreeSet<>();
-        for (ConfigOption<?> option : List.of(MODEL, MODEL_STORE, ENGINE, UID, MAX_BATCH_SIZE, MAX_QUEUE_DELAY,
-                PREFERRED_BATCH_SIZES, MAX_INFLIGHT_BATCHES, WORK_CONSERVING, LATENCY_TARGET, BATCHER_SCOPE, OUTPUT_MODE, CAPACITY, TIMEOUT,
-                MAX_IMAGE_PIXELS, FIT_TO_ENGINE, FIT_BUDGET)) {
+        for (ConfigOption<?> option : all()) {
             keys.add(option.key());
         }
         return keys;
     }
 
     /** The prefix of every key above; keys without it are the engine's (or Flink's). */
-    static final String PREFIX = "inference.";
+    public static final String PREFIX = "inference.";
 }
