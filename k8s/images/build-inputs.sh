@@ -36,7 +36,7 @@ fi
 
 command -v mvn >/dev/null || { echo "build-inputs: Maven (mvn) is needed" >&2; exit 1; }
 echo "build-inputs: building the job jar and the command line (mvn ${profile[*]} -DskipTests package)" >&2
-mvn -B -q -f "$root/pom.xml" "${profile[@]}" -DskipTests package -pl cli -am
+mvn -B -q -Dstyle.color=never -f "$root/pom.xml" "${profile[@]}" -DskipTests package -pl cli -am
 out="$root/k8s/images/build/$variant"
 rm -rf "$out" && mkdir -p "$out/usrlib" "$out/cli/lib" "$out/cli/bin"
 cp "$root/jobs/target/$job_jar" "$out/usrlib/"
@@ -57,7 +57,7 @@ if [[ "$variant" == gpu ]]; then
     # -redist jars, next to the platform jars; JavaCPP loads them from there.
     if [[ "$jar" =~ /org/bytedeco/(cuda|tensorrt)/([^/]+)/[^/]+-linux-x86_64\.jar$ ]]; then
       echo "build-inputs: fetching ${BASH_REMATCH[1]} ${BASH_REMATCH[2]} linux-x86_64-redist (large: about 1 GB for TensorRT)" >&2
-      mvn -B -q dependency:copy -Dartifact="org.bytedeco:${BASH_REMATCH[1]}:${BASH_REMATCH[2]}:jar:linux-x86_64-redist" \
+      mvn -B -q -Dstyle.color=never dependency:copy -Dartifact="org.bytedeco:${BASH_REMATCH[1]}:${BASH_REMATCH[2]}:jar:linux-x86_64-redist" \
           -DoutputDirectory="$out/lib"
     fi
   done
