@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,17 +147,8 @@ final class ExportCommand implements Callable<Integer> {
             ManifestOptions.Draft draft = manifestOptions.draft(spec.commandLine(), name, exported.onnxFile(), info.inputs(),
                     info.outputs(), provisional);
 
-            FidelityCheck.Report report;
-            try (InferenceEngine onnx = CandidateEngines.openCandidate(file.getFileName() + " exported to ONNX",
-                    exported.onnx(), info.inputs(), info.outputs())) {
-                report = FidelityCheck.run(onnx, exported.batches(), AgreementMeasure.of(draft.manifest()), tolerance);
-            }
-            out.println("Fidelity of ONNX Runtime against PyTorch:");
-            for (FidelityCheck.Figures f : report.figures()) {
-                out.printf("  %-14s %5d inputs  max abs diff %.3g  mean abs diff %.3g  %s %.2f%%%n", f.kind(), f.samples(),
-                        f.maxAbsDiff(), f.meanAbsDiff(), report.measure(), 100 * f.agreement());
-            }
-            out.println(report.verdict());
+            FidelityCheck.Report report = checkFidelity(exported, info, draft);
+            report.print(out);
             if (!report.passed()) {
                 out.println("Nothing was published.");
                 return 1;
@@ -173,7 +164,15 @@ final class ExportCommand implements Callable<Integer> {
         }
     }
 
-    private SampleImages sampleImages() throws java.io.IOException {
+    /** ONNX Runtime on the exported bytes, against PyTorch's outputs on the same inputs. */
+    private FidelityCheck.Report checkFidelity(TorchExport.Result exported, OnnxModelInfo info, ManifestOptions.Draft draft) {
+        try (InferenceEngine onnx = CandidateEngines.openCandidate(file.getFileName() + " exported to ONNX", exported.onnx(),
+                info.inputs(), info.outputs())) {
+            return FidelityCheck.run(onnx, exported.batches(), AgreementMeasure.of(draft.manifest()), tolerance);
+        }
+    }
+
+    private SampleImages sampleImages() throws IOException {
         if (samples != null) {
             return SampleImages.fromFolder(samples);
         }

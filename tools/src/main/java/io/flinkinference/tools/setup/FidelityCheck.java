@@ -4,6 +4,7 @@ import io.flinkinference.modelstore.manifest.TensorSpec;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,16 @@ final class FidelityCheck {
             String figures = String.format("max abs diff %.3g (tolerance %.3g), %s %.2f%% on %d inputs", maxAbsDiff(),
                     tolerance, measure, 100 * agreement(), samples());
             return passed() ? "passed: " + figures : "refused: " + figures + "; ONNX Runtime does not compute what PyTorch does";
+        }
+
+        /** The figures by kind of input, then the verdict. */
+        void print(PrintWriter out) {
+            out.println("Fidelity of ONNX Runtime against PyTorch:");
+            for (Figures f : figures) {
+                out.printf("  %-14s %5d inputs  max abs diff %.3g  mean abs diff %.3g  %s %.2f%%%n", f.kind(), f.samples(),
+                        f.maxAbsDiff(), f.meanAbsDiff(), measure, 100 * f.agreement());
+            }
+            out.println(verdict());
         }
 
         Map<String, String> lineage() {

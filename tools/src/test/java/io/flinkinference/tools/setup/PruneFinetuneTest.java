@@ -49,6 +49,7 @@ class PruneFinetuneTest extends TorchTestSupport {
                 "--mean", "0.5", "--std", "0.5", "--dynamic-axis", "3=width", "--samples", validation.toString()))
                 .as(cli.out()).isZero();
         ModelVersion dense = store.resolve(ModelRef.parse("orientation"));
+        assertThat(dense.manifest().inputs().get(0).isDynamic(3)).as("--dynamic-axis 3=width").isTrue();
         assertThat(accuracyOnRenderedLines(dense, 13)).as("the trained classifier reads orientation").isGreaterThan(0.95);
 
         assertThat(run("setup", "prune", "orientation", "--samples", validation.toString(), "--no-speed")).as(cli.out()).isEqualTo(1);
