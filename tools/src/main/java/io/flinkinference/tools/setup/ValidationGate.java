@@ -45,16 +45,37 @@ public final class ValidationGate {
     public static Report compare(InferenceEngine parent, InferenceEngine candidate, List<Map<String, Tensor>> batches,
             AgreementMeasure measure, double required, IntConsumer progress) {
         String output = parent.outputs().get(0).name();
-        int samples = 0;
-        int agreeing = 0;
-        double maxAbsDiff = 0;
-        double sumAbsDiff = 0;
-        long values = 0;
+        Tally tally = new Tally(measure);
         for (Map<String, Tensor> batch : batches) {
-            Tensor expected = parent.infer(batch).get(output);
-            Tensor actual = candidate.infer(batch).get(output);
+            tally.add(parent.infer(batch).get(output), candidate.infer(batch).get(output));
+            progress.accept(tally.samples);
+        }
+        return tally.report(required);
+    }
+
+    /**
+     * The comparison of expected and actual outputs, batch by batch, wherever they come from: two
+     * engines here, PyTorch's reference outputs and ONNX Runtime in {@link FidelityCheck}.
+     */
+    static final class Tally {
+        private final AgreementMeasure measure;
+        private int samples;
+        private int agreeing;
+        private double maxAbsDiff;
+        private double sumAbsDiff;
+        private long values;
+
+        Tally(AgreementMeasure measure) {
+            this.measure = measure;
+        }
+
+        /** One batch of the same output from both sides; the first dimension is the batch. */
+        void add(Tensor expected, Tensor actual) {
+            if (expected.elementCount() != actual.elementCount()) {
+                throw new IllegalArgumentException("The outputs differ in shape: expected " + expected + ", got " + actual + ".");
+            }
             int rows = (int) expected.dim(0);
-            int perRow = (int) (expected.elementCount() / rows);
+            int perRow = rows == 0 ? 0 : (int) (expected.elementCount() / rows);
             int classes = (int) expected.dim(expected.rank() - 1);
             FloatBuffer e = expected.floats();
             FloatBuffer a = actual.floats();
@@ -65,14 +86,16 @@ public final class ValidationGate {
                 }
                 for (int i = 0; i < perRow; i++) {
                     double diff = Math.abs(e.get(base + i) - a.get(base + i));
-                    maxAbsDiff = Math.max(maxAbsDiff, diff);
+                    maxAbsDiff = Math.max(maxAbsDiff, diff); // a NaN stays: no tolerance lets it through
                     sumAbsDiff += diff;
                 }
                 values += perRow;
                 samples++;
             }
-            progress.accept(samples);
         }
-        return new Report(measure, samples, agreeing, maxAbsDiff, values == 0 ? 0 : sumAbsDiff / values, required);
+
+        Report report(double required) {
+            return new Report(measure, samples, agreeing, maxAbsDiff, values == 0 ? 0 : sumAbsDiff / values, required);
+        }
     }
 }
