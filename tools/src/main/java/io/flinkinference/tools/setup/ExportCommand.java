@@ -38,13 +38,16 @@ import java.util.concurrent.Callable;
         footer = {
             "",
             "Examples:",
-            "  flink-inference setup export classifier.pt --name classifier --size 224x224 \\",
-            "      --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 --labels labels.txt --samples images/",
-            "  flink-inference setup export net.py --class OrientationNet --state-dict weights.pt \\",
-            "      --name orientation --size 32x128 --resize fit-height-pad --channels GRAY \\",
-            "      --mean 0.5 --std 0.5 --dynamic-axis 3=width --samples lines/",
-            "  flink-inference setup export resnet.py --class build --input-shape 1x3x224x224 \\",
-            "      --no-preprocessing --name resnet-tensors --python ~/venv/bin/python"
+            "  flink-inference setup export classifier.pt --name classifier \\",
+            "      --size 224x224 --mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 \\",
+            "      --labels labels.txt --samples images/",
+            "  flink-inference setup export net.py --class OrientationNet \\",
+            "      --state-dict weights.pt --name orientation --size 32x128 \\",
+            "      --resize fit-height-pad --channels GRAY --mean 0.5 --std 0.5 \\",
+            "      --dynamic-axis 3=width --samples lines/",
+            "  flink-inference setup export resnet.py --class build \\",
+            "      --input-shape 1x3x224x224 --no-preprocessing --name resnet-tensors \\",
+            "      --python ~/venv/bin/python"
         })
 final class ExportCommand implements Callable<Integer> {
     /** Random inputs are the same on every run, so that a lineage's figures can be reproduced. */

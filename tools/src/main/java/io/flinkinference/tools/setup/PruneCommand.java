@@ -15,8 +15,10 @@ import java.util.concurrent.Callable;
 
 /** {@code setup prune}: the 2:4-sparse variant for TensorRT's sparse tensor cores. */
 @Command(footer = {"", "Examples:", "  flink-inference setup prune ppocr-cls", "  flink-inference setup prune ppocr-cls --min-agreement 0  # publish any result",
-            "  flink-inference setup export net.py --class OrientationNet --state-dict weights.pt --name orientation ...",
-            "  flink-inference setup prune orientation --finetune --finetune-samples train-lines/ --samples held-out-lines/"},
+            "  flink-inference setup export net.py --class OrientationNet \\",
+            "      --state-dict weights.pt --name orientation ...",
+            "  flink-inference setup prune orientation --finetune \\",
+            "      --finetune-samples train-lines/ --samples held-out-lines/"},
         name = "prune", mixinStandardHelpOptions = true,
         description = {"Prune Conv, MatMul and Gemm weights to 2:4 structured sparsity (in every four consecutive "
                 + "input-channel weights, the two of smallest magnitude become zero), report every layer, validate "

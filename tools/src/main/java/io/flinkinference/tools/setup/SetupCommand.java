@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             "  flink-inference setup fp16 ppocr-cls --rendered-lines 200",
             "  flink-inference setup fp16 mobilenet:1 --samples validation-images/ \\",
             "      --min-agreement 0.995",
-            "  flink-inference setup export classifier.pt --name classifier --size 224x224 --samples images/",
-            "  flink-inference setup prune classifier --finetune --finetune-samples train-images/ \\",
-            "      --samples validation-images/"})
+            "  flink-inference setup export classifier.pt --name classifier \\",
+            "      --size 224x224 --samples images/",
+            "  flink-inference setup prune classifier --finetune \\",
+            "      --finetune-samples train-images/ --samples validation-images/"})
 public final class SetupCommand {}
