@@ -21,9 +21,12 @@ import java.util.concurrent.Callable;
             "      --max-float-nodes 0"},
         name = "int8", mixinStandardHelpOptions = true,
         description = {"Quantize Conv, MatMul and Gemm to INT8 as explicit QuantizeLinear/DequantizeLinear ONNX (per-channel "
-                + "weights, per-tensor activations, symmetric), calibrated on ONNX Runtime over sample images, validated "
+                + "int8 weights, per-tensor activations), calibrated on ONNX Runtime over sample images, validated "
                 + "against the parent on held-out samples and published only if it agrees at least --min-agreement.",
-            "The same file runs on ONNX Runtime's int8 kernels on CPUs and on TensorRT's explicit-quantization path."})
+            "The form depends on --target: for ONNX Runtime on CPUs, uint8 activations with zero points and int32 biases "
+                + "(fused into QLinearConv and MatMulIntegerToFloat); for TensorRT, symmetric int8 with float biases.",
+            "When full INT8 agrees too little, a sensitivity search bounded by --search-budget leaves the most sensitive "
+                + "nodes in float, printing each step and the time left."})
 final class Int8Command implements Callable<Integer> {
     /** Rendered calibration lines come from another seed than the validation lines, so they never overlap. */
     private static final long CALIBRATION_SEED = 7L;
@@ -46,15 +49,21 @@ final class Int8Command implements Callable<Integer> {
     java.util.List<String> keepFloat = new java.util.ArrayList<>();
 
     @Option(names = "--target", paramLabel = "ENGINE", defaultValue = "onnxruntime",
-            description = "The engine the model is for: onnxruntime (biases as int32, which ONNX Runtime fuses into "
-                    + "QLinearConv) or tensorrt (biases left in float, as TensorRT's ONNX parser requires; published as "
-                    + "MODEL-int8-tensorrt, for 'setup tensorrt') (default ${DEFAULT-VALUE}).")
+            description = "The engine the model is for: onnxruntime (its CPU kernels: uint8 activations with zero points, "
+                    + "int32 biases, MatMul outputs in float; published as MODEL-int8) or tensorrt (symmetric int8, zero "
+                    + "points 0, biases in float, as TensorRT's ONNX parser requires; published as MODEL-int8-tensorrt, "
+                    + "for 'setup tensorrt') (default ${DEFAULT-VALUE}).")
     String target;
 
     @Option(names = "--max-float-nodes", paramLabel = "N", defaultValue = "8",
             description = "When full INT8 misses --min-agreement on the calibration set, leave up to N of the most "
                     + "sensitive nodes in float (0: never; default ${DEFAULT-VALUE}).")
     int maxFloatNodes;
+
+    @Option(names = "--search-budget", paramLabel = "SECONDS", defaultValue = "180",
+            description = "Wall-clock limit of that search: two thirds to measure nodes one by one, the rest to try "
+                    + "leaving them in float; where it runs out the search stops and says so (default ${DEFAULT-VALUE}).")
+    long searchBudgetSeconds;
 
     @Spec
     CommandSpec spec;
@@ -69,6 +78,10 @@ final class Int8Command implements Callable<Integer> {
                     "--target must be onnxruntime or tensorrt, not " + target);
         };
         SpeedComparison.Settings speed = options.speed(); // a bad --speed-seconds fails now, not after the calibration
+        if (searchBudgetSeconds < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--search-budget must be at least 1 second, not " + searchBudgetSeconds);
+        }
         ModelStore opened = options.openStore();
         ModelVersion version = options.resolveParent(opened);
         SampleImages calibrationSet = DerivedModelPublisher.samples(calibrationSamples, options.renderedLines, version, CALIBRATION_SEED);
@@ -82,7 +95,7 @@ final class Int8Command implements Callable<Integer> {
                 });
         double minAgreement = options.minAgreement(0.97);
         QdqQuantizer.Result result = Int8Tuning.tune(calibrated, engine, version, batches, minAgreement, maxFloatNodes,
-                new java.util.LinkedHashSet<>(keepFloat), out);
+                new java.util.LinkedHashSet<>(keepFloat), java.time.Duration.ofSeconds(searchBudgetSeconds), out);
         out.printf("Quantized %d of %d nodes (%d activation tensors), after folding %d BatchNormalizations%s; in float: %s%n",
                 result.quantizedNodes(), calibrated.nodes().size(), result.activations(), result.foldedBatchNorms(),
                 result.opsetBefore() < OpsetUpgrade.TARGET ? ", model moved from opset " + result.opsetBefore() + " to 13" : "",
