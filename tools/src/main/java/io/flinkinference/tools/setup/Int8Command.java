@@ -50,7 +50,7 @@ final class Int8Command implements Callable<Integer> {
 
     @Option(names = "--target", paramLabel = "ENGINE", defaultValue = "onnxruntime",
             description = "The engine the model is for: onnxruntime (its CPU kernels: uint8 activations with zero points, "
-                    + "int32 biases, MatMul outputs in float; published as MODEL-int8) or tensorrt (symmetric int8, zero "
+                    + "int32 biases, MatMul outputs in float, depthwise convolutions left in float; published as MODEL-int8) or tensorrt (symmetric int8, zero "
                     + "points 0, biases in float, as TensorRT's ONNX parser requires; published as MODEL-int8-tensorrt, "
                     + "for 'setup tensorrt') (default ${DEFAULT-VALUE}).")
     String target;
@@ -96,8 +96,10 @@ final class Int8Command implements Callable<Integer> {
         double minAgreement = options.minAgreement(0.97);
         QdqQuantizer.Result result = Int8Tuning.tune(calibrated, engine, version, batches, minAgreement, maxFloatNodes,
                 new java.util.LinkedHashSet<>(keepFloat), java.time.Duration.ofSeconds(searchBudgetSeconds), out);
-        out.printf("Quantized %d of %d nodes (%d activation tensors), after folding %d BatchNormalizations%s; in float: %s%n",
-                result.quantizedNodes(), calibrated.nodes().size(), result.activations(), result.foldedBatchNorms(),
+        out.printf("Quantized %d of %d nodes (%d activation tensors)%s, after folding %d BatchNormalizations%s; in float: %s%n",
+                result.quantizedNodes(), calibrated.nodes(engine).size(), result.activations(),
+                engine == QdqQuantizer.Target.ONNX_RUNTIME ? " (depthwise convolutions stay float for ONNX Runtime's CPU kernels)" : "",
+                result.foldedBatchNorms(),
                 result.opsetBefore() < OpsetUpgrade.TARGET ? ", model moved from opset " + result.opsetBefore() + " to 13" : "",
                 result.keptInFloat().isEmpty() ? "none" : result.keptInFloat());
         if (result.quantizedNodes() == 0) {

@@ -50,12 +50,13 @@ final class Int8Tuning {
             SearchBudget search = SearchBudget.startingNow(budget);
             List<NodeSensitivity> sensitivity = measureSensitivity(calibrated, engine, reference, manifest,
                     tuningSet.subList(0, 1), target, excluded, search, out);
+            boolean measuredAll = sensitivity.size() == calibrated.nodes(engine).stream().filter(n -> !excluded.contains(n)).count();
             sensitivity.sort(NodeSensitivity.MOST_SENSITIVE_FIRST);
             long perTrial = 0;
+            boolean outOfTime = false;
             for (int kept = 0; kept < Math.min(maxInFloat, sensitivity.size()); kept++) {
                 if (kept > 0 && !search.canTryAnother(perTrial)) {
-                    out.printf("Search budget of %d s reached after %.0f s: stopped with %d node(s) in float.%n",
-                            search.total().toSeconds(), search.elapsedSeconds(), excluded.size());
+                    outOfTime = true;
                     break;
                 }
                 long trialStart = System.nanoTime();
@@ -70,6 +71,11 @@ final class Int8Tuning {
                     break;
                 }
             }
+            // Out of time, or out of measured nodes because measuring was cut short: either way the budget stopped it.
+            if (!report.passed() && (outOfTime || (!measuredAll && sensitivity.size() < maxInFloat))) {
+                out.printf("Search budget of %d s reached after %.0f s: stopped with %d node(s) in float.%n",
+                        search.total().toSeconds(), search.elapsedSeconds(), excluded.size());
+            }
             return result;
         }
     }
@@ -78,7 +84,7 @@ final class Int8Tuning {
     private static List<NodeSensitivity> measureSensitivity(QdqQuantizer.Calibrated calibrated, QdqQuantizer.Target engine,
             InferenceEngine reference, Manifest manifest, List<Map<String, Tensor>> probe, double target, Set<String> excluded,
             SearchBudget search, PrintWriter out) {
-        List<String> candidates = calibrated.nodes().stream().filter(node -> !excluded.contains(node)).toList();
+        List<String> candidates = calibrated.nodes(engine).stream().filter(node -> !excluded.contains(node)).toList();
         int probed = probe.stream().mapToInt(batch -> (int) batch.values().iterator().next().dim(0)).sum();
         out.printf("Measuring each node's sensitivity to INT8 on %d calibration images: %d nodes, one candidate model each, "
                 + "within %d s of a %d s search budget ...%n", probed, candidates.size(), search.total().toSeconds() * 2 / 3,
@@ -95,7 +101,7 @@ final class Int8Tuning {
                 break;
             }
             long nodeStart = System.nanoTime();
-            Set<String> allButOne = new LinkedHashSet<>(calibrated.nodes());
+            Set<String> allButOne = new LinkedHashSet<>(calibrated.nodes(engine));
             allButOne.remove(node);
             ValidationGate.Report alone = evaluate(reference, calibrated.quantize(allButOne, engine), manifest, probe, target);
             NodeSensitivity measured = new NodeSensitivity(node, 1 - alone.agreement(), alone.meanAbsDiff());

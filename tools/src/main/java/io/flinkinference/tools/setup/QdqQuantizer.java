@@ -11,6 +11,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,9 +95,9 @@ public final class QdqQuantizer {
             this.foldedBatchNorms = foldedBatchNorms;
         }
 
-        /** The quantizable nodes, by their first output (the name used to exclude them). */
-        public List<String> nodes() {
-            return targets.stream().map(n -> n.getOutput(0)).toList();
+        /** The nodes quantized for {@code target}, by their first output (the name used to exclude them). */
+        public List<String> nodes(Target target) {
+            return eligible(target).stream().map(n -> n.getOutput(0)).toList();
         }
 
         /** The QDQ model for ONNX Runtime with every quantizable node quantized except {@code excluded}. */
@@ -104,9 +105,20 @@ public final class QdqQuantizer {
             return quantize(excluded, Target.ONNX_RUNTIME);
         }
 
-        /** The QDQ model for {@code target} with every quantizable node quantized except {@code excluded}. */
+        /** The QDQ model for {@code target} with every node it quantizes quantized except {@code excluded}. */
+        /**
+         * ONNX Runtime's CPU form leaves depthwise convolutions in float: one does K x K multiply-adds per
+         * output value, so it is bound by memory, not arithmetic, and int8 gains it little, while its
+         * own QuantizeLinear and DequantizeLinear would each add a pass over an activation the float
+         * operators around it (hard-swish) must read in float anyway. Measured on the classifier, side by
+         * side on 2 cores: 0.62x FP32 at batch 8 with them in INT8, 0.78x without (docs/BENCHMARKS.md).
+         */
+        private List<OnnxMl.NodeProto> eligible(Target target) {
+            return target == Target.TENSORRT ? targets : targets.stream().filter(n -> !isDepthwise(n, constants)).toList();
+        }
+
         public Result quantize(Set<String> excluded, Target target) {
-            List<OnnxMl.NodeProto> included = targets.stream().filter(n -> !excluded.contains(n.getOutput(0))).toList();
+            List<OnnxMl.NodeProto> included = eligible(target).stream().filter(n -> !excluded.contains(n.getOutput(0))).toList();
             Map<String, ActivationRange> used = new LinkedHashMap<>();
             for (OnnxMl.NodeProto node : included) {
                 used.put(node.getInput(0), ranges.get(node.getInput(0)));
@@ -243,7 +255,16 @@ public final class QdqQuantizer {
             }
         }
 
-        // Activations: Q/DQ right after the node (or graph input) that produces them; readers take the DQ output.
+        // Activations: Q/DQ right after the node (or graph input) that produces them; readers take the DQ output
+        // as readsDequantized says.
+        Set<String> quantized = new HashSet<>();
+        Set<String> convOutputs = new HashSet<>();
+        for (OnnxMl.NodeProto node : targets) {
+            quantized.add(node.getOutput(0));
+            if (node.getOpType().equals("Conv")) {
+                convOutputs.add(node.getOutput(0));
+            }
+        }
         Map<String, String> dequantized = new HashMap<>();
         ranges.keySet().forEach(a -> dequantized.put(a, a + "_dq"));
         OnnxMl.GraphProto.Builder rewritten = graph.toBuilder().clearNode().clearInitializer();
@@ -267,7 +288,7 @@ public final class QdqQuantizer {
             OnnxMl.NodeProto.Builder reader = node.toBuilder();
             for (int i = 0; i < node.getInputCount(); i++) {
                 String replacement = dequantized.get(node.getInput(i));
-                if (replacement != null) {
+                if (replacement != null && readsDequantized(target, node, node.getInput(i), quantized, convOutputs)) {
                     reader.setInput(i, replacement);
                 }
             }
@@ -280,6 +301,20 @@ public final class QdqQuantizer {
         }
         // Graph outputs keep reading the float tensors their producers write; only inner readers take the DQ output.
         return model.toBuilder().setGraph(rewritten).build();
+    }
+
+    /**
+     * Whether {@code reader} takes the dequantized {@code tensor} rather than the float one. For
+     * TensorRT every reader does (its explicit quantization wants the Q/DQ on every edge). On ONNX
+     * Runtime's CPU kernels a float reader of a tensor that a float node wrote keeps the float
+     * tensor: through the DQ it would cost a pass of its own and a rounding (the recognizer's Shape
+     * of a LayerNorm output whose MatMul is quantized, three such). A quantized Conv's output exists
+     * only as uint8 once ONNX Runtime has fused the QuantizeLinear into QLinearConv, so its readers
+     * all take the DQ.
+     */
+    private static boolean readsDequantized(Target target, OnnxMl.NodeProto reader, String tensor, Set<String> quantized,
+            Set<String> convOutputs) {
+        return target == Target.TENSORRT || quantized.contains(reader.getOutput(0)) || convOutputs.contains(tensor);
     }
 
     private static void addQdq(String tensor, ActivationRange range, Target target, OnnxMl.GraphProto.Builder graph) {
@@ -346,6 +381,14 @@ public final class QdqQuantizer {
                 OnnxNodes.constant(name + "_zeros", OnnxNodes.int32s(new int[values.length], values.length)),
                 OnnxNodes.node("DequantizeLinear", name + "_dequantize",
                         new String[] {name + "_int32", name + "_scales", name + "_zeros"}, name, 0)));
+    }
+
+    /** A Conv with one input channel per group and more than one group. */
+    private static boolean isDepthwise(OnnxMl.NodeProto node, Map<String, OnnxMl.TensorProto> constants) {
+        long groups = node.getAttributeList().stream().filter(a -> a.getName().equals("group")).mapToLong(OnnxMl.AttributeProto::getI)
+                .findFirst().orElse(1L);
+        OnnxMl.TensorProto weight = constants.get(node.getInput(1));
+        return node.getOpType().equals("Conv") && groups > 1 && weight.getDimsCount() > 1 && weight.getDims(1) == 1;
     }
 
     private static boolean transB(OnnxMl.NodeProto node) {

@@ -45,9 +45,10 @@ class QdqQuantizerTest extends SetupTestSupport {
                 .filter(n -> producedBy(producers, n.getInput(0), "DequantizeLinear"))  // activation
                 .filter(n -> producedBy(producers, n.getInput(1), "DequantizeLinear"))  // weight
                 .count();
-        assertThat(quantizedConvs).isGreaterThanOrEqualTo(45);
+        // 53 Convs, of which the 11 depthwise stay in float for ONNX Runtime's CPU kernels.
+        assertThat(quantizedConvs).isGreaterThanOrEqualTo(40);
         assertThat(model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count())
-                .isGreaterThanOrEqualTo(90);
+                .isGreaterThanOrEqualTo(60);
 
         // 200 fresh lines, not those it was calibrated or validated on.
         try (InferenceEngine parent = new OnnxRuntimeEngineProvider().open(store.resolve(ModelRef.parse("ppocr-cls")), new Configuration(), -1);
@@ -110,7 +111,7 @@ class QdqQuantizerTest extends SetupTestSupport {
                 .filter(n -> producedBy(producers, n.getInput(0), "DequantizeLinear"))
                 .filter(n -> producedBy(producers, n.getInput(1), "DequantizeLinear"))
                 .count();
-        assertThat(quantizedConvs).isGreaterThanOrEqualTo(44);
+        assertThat(quantizedConvs).isGreaterThanOrEqualTo(39);
     }
 
     /** The first Conv by the name quantization knows it by: BatchNormalization folding gives it the BN's output. */
@@ -119,6 +120,33 @@ class QdqQuantizerTest extends SetupTestSupport {
         String conv = nodes.stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow().getOutput(0);
         return nodes.stream().filter(n -> n.getOpType().equals("BatchNormalization") && n.getInput(0).equals(conv))
                 .map(n -> n.getOutput(0)).findFirst().orElse(conv);
+    }
+
+    /**
+     * The recognizer in full INT8 misses the target on its calibration set, so the search runs; a
+     * 6 s budget lets it measure a few of its 33 nodes (its 47 less the depthwise ones) in the 4 s
+     * for measuring, try one in float, stop and say so; the held-out gate then refuses what it found.
+     */
+    @Test
+    void theSensitivitySearchStopsAtItsBudgetSaysSoAndTheGateStillRefuses() throws Exception {
+        assertThat(run("setup", "int8", "ppocr-rec", "--rendered-lines", "32", "--search-budget", "6", "--no-speed",
+                "--store", root.toString())).as(cli.out()).isEqualTo(1);
+
+        assertThat(cli.out()).contains("within 4 s of a 6 s search budget").containsPattern("node 1/33 \\S+: alone it changed [0-9.]+% of answers, mean abs diff \\S+; eta \\d+ s");
+        java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("Search budget: measured (\\d+) of 33 nodes in (\\d+) s").matcher(cli.out());
+        assertThat(stopped.find()).as(cli.out()).isTrue();
+        int measured = Integer.parseInt(stopped.group(1));
+        assertThat(measured).isBetween(1, 32);
+        if (measured > 1) {
+            // The first node is always measured, however long it takes; after it, none is started that would end late.
+            assertThat(Integer.parseInt(stopped.group(2))).as("the measuring phase ends within the budget").isLessThanOrEqualTo(6);
+        }
+        assertThat(cli.out()).contains("1 node(s) in float (last: ").contains("Search budget of 6 s reached after");
+        assertThat(cli.out()).contains("refused: same text").contains("Nothing was published");
+        assertThat(store.models()).doesNotContain("ppocr-rec-int8");
+
+        assertThat(run("setup", "int8", "ppocr-rec", "--search-budget", "0", "--store", root.toString())).isEqualTo(2);
+        assertThat(cli.out()).contains("--search-budget must be at least 1 second, not 0");
     }
 
     @Test
