@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code setup int8}: static INT8 quantization as QDQ ONNX, calibrated, validated, published. */
 @Command(footer = {"", "Examples:", "  flink-inference setup int8 ppocr-cls", "  flink-inference setup int8 mobilenet --calibration-samples calib/ \\",
             "      --samples holdout/ --calibration MINMAX", "  flink-inference setup int8 ppocr-cls --keep-float conv2d_56.tmp_0 \\",
-            "      --max-float-nodes 0"},
+            "      --max-float-nodes 0", "  flink-inference setup int8 ppocr-rec --search-budget 600"},
         name = "int8", mixinStandardHelpOptions = true,
         description = {"Quantize Conv, MatMul and Gemm to INT8 as explicit QuantizeLinear/DequantizeLinear ONNX (per-channel "
                 + "int8 weights, per-tensor activations), calibrated on ONNX Runtime over sample images, validated "
@@ -37,11 +37,12 @@ final class Int8Command implements Callable<Integer> {
     Path calibrationSamples;
 
     @Option(names = "--calibration", paramLabel = "METHOD", defaultValue = "PERCENTILE",
-            description = "MINMAX (largest magnitude seen) or PERCENTILE (default ${DEFAULT-VALUE}).")
+            description = "MINMAX (the extremes seen) or PERCENTILE (default ${DEFAULT-VALUE}).")
     QdqQuantizer.Calibration calibration;
 
     @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.99",
-            description = "Percentile of activation magnitudes used as the range with PERCENTILE (default ${DEFAULT-VALUE}).")
+            description = "Percentile used as the range with PERCENTILE: of each tail of the values for onnxruntime's "
+                    + "uint8 form, of the magnitudes for tensorrt's symmetric one (default ${DEFAULT-VALUE}).")
     double percentile;
 
     @Option(names = "--keep-float", paramLabel = "NODE", split = ",",

@@ -18,7 +18,7 @@ import java.util.Set;
  * Mixed precision when full INT8 costs too much, as a search bounded in time: measures how much
  * quantizing each node alone moves the output, on the first batch of the calibration set only
  * (a node that changes answers there is sensitive; the whole set would cost the same per node
- * and the recognizer has 47 of them), then leaves the most sensitive nodes in float, one more at
+ * and the recognizer has 33 eligible ones), then leaves the most sensitive nodes in float, one more at
  * a time, until the whole calibration set agrees with the float model two points above the
  * required level (held-out data agrees less well than the data tuned on), the limit of nodes is
  * reached or the {@link SearchBudget} is spent. Every step prints what it found and how long the

@@ -2,10 +2,7 @@ package io.flinkinference.tools.setup;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class ActivationRangeTest {
@@ -34,13 +31,5 @@ class ActivationRangeTest {
         assertThat(new ActivationRange(-1f, 3f, 2.5f).symmetricInt8Scale()).isCloseTo(2.5f / 127, within(1e-7f));
         assertThat(new ActivationRange(0f, 0f, 0f).symmetricInt8Scale()).isPositive();
         assertThat(new ActivationRange(0f, 0f, 0f).uint8Scale()).isPositive();
-    }
-
-    @Test
-    void aSearchBudgetMustBePositive() {
-        assertThatThrownBy(() -> SearchBudget.startingNow(Duration.ZERO)).hasMessageContaining("must be positive");
-        assertThat(SearchBudget.startingNow(Duration.ofSeconds(3)).canMeasureAnother(Duration.ofSeconds(3).toNanos()))
-                .as("a step longer than the measuring phase (2 of 3 s) is not started").isFalse();
-        assertThat(SearchBudget.startingNow(Duration.ofSeconds(3)).canTryAnother(Duration.ofSeconds(1).toNanos())).isTrue();
     }
 }
