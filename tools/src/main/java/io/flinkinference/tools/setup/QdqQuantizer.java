@@ -49,12 +49,13 @@ public final class QdqQuantizer {
      * The engine the QDQ model is for.
      *
      * <p>{@code ONNX_RUNTIME}, its CPU kernels: activations uint8 with a zero point over their
-     * calibrated range (x86's u8 x s8 integer products; signed activations leave the depthwise
-     * convolutions unfused), int32 biases at the input scale times the weight scale (ONNX Runtime
-     * fuses DequantizeLinear -> Conv -> QuantizeLinear into QLinearConv only with them), a Conv's
-     * output quantized (QLinearConv writes uint8), and a MatMul's or Gemm's output left in float
-     * unless another quantized node reads it, which ONNX Runtime runs as MatMulIntegerToFloat or
-     * QGemm with a float output: a QuantizeLinear there would stand alone in front of float code.
+     * calibrated range (x86's u8 x s8 integer products), int32 biases at the input scale times the
+     * weight scale (ONNX Runtime fuses DequantizeLinear -> Conv -> QuantizeLinear into QLinearConv
+     * only with them), a Conv's output quantized (QLinearConv writes uint8), a MatMul's or Gemm's
+     * output left in float unless another quantized node reads it (ONNX Runtime runs DQ -> MatMul
+     * as MatMulIntegerToFloat: a QuantizeLinear there would stand alone in front of float code),
+     * depthwise convolutions left in float (see {@code eligible}), and float readers of a tensor a
+     * float node wrote reading it unquantized (see {@code readsDequantized}).
      *
      * <p>{@code TENSORRT}: symmetric int8 everywhere (zero point 0, as its explicit quantization
      * requires), every quantized node's input and output activation quantized, biases in float:
@@ -105,7 +106,6 @@ public final class QdqQuantizer {
             return quantize(excluded, Target.ONNX_RUNTIME);
         }
 
-        /** The QDQ model for {@code target} with every node it quantizes quantized except {@code excluded}. */
         /**
          * ONNX Runtime's CPU form leaves depthwise convolutions in float: one does K x K multiply-adds per
          * output value, so it is bound by memory, not arithmetic, and int8 gains it little, while its
@@ -117,6 +117,7 @@ public final class QdqQuantizer {
             return target == Target.TENSORRT ? targets : targets.stream().filter(n -> !isDepthwise(n, constants)).toList();
         }
 
+        /** The QDQ model for {@code target} with every node it quantizes quantized except {@code excluded}. */
         public Result quantize(Set<String> excluded, Target target) {
             List<OnnxMl.NodeProto> included = eligible(target).stream().filter(n -> !excluded.contains(n.getOutput(0))).toList();
             Map<String, ActivationRange> used = new LinkedHashMap<>();
