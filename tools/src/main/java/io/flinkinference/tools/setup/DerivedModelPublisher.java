@@ -59,7 +59,7 @@ final class DerivedModelPublisher {
             double minAgreement, SpeedComparison.Settings speedSettings, PrintWriter out, String candidateEngineName,
             Supplier<InferenceEngine> candidateEngine) throws IOException {
         Manifest manifest = parent.manifest();
-        out.printf("Validating against %s on %d sample images ...%n", parent.ref(), samples.size());
+        out.printf("Validating against %s on %s ...%n", parent.ref(), samples.description());
         ValidationGate.Report report;
         SpeedComparison.Result speed;
         try (InferenceEngine parentEngine = CandidateEngines.open(parent);
@@ -149,6 +149,6 @@ final class DerivedModelPublisher {
             throw new IllegalArgumentException(model.ref() + " is not one of the bundled PaddleOCR models, so rendered "
                     + "text lines are no fair sample of its inputs: pass --samples DIR with images like the ones it will see.");
         }
-        return SampleImages.renderedTextLines(renderedLines, seed);
+        return SampleImages.renderedTextLines(renderedLines, seed, model.manifest());
     }
 }

@@ -86,7 +86,7 @@ final class Int8Command implements Callable<Integer> {
         ModelStore opened = options.openStore();
         ModelVersion version = options.resolveParent(opened);
         SampleImages calibrationSet = DerivedModelPublisher.samples(calibrationSamples, options.renderedLines, version, CALIBRATION_SEED);
-        out.printf("Calibrating %s (%s) on %d images ...%n", version.ref(), calibration, calibrationSet.size());
+        out.printf("Calibrating %s (%s) on %s ...%n", version.ref(), calibration, calibrationSet.description());
         var batches = calibrationSet.batches(version.manifest());
         QdqQuantizer.Calibrated calibrated = QdqQuantizer.calibrate(OnnxMl.ModelProto.parseFrom(version.readModel()),
                 version.manifest().inputs(), batches, calibration, percentile,

@@ -137,7 +137,7 @@ class Int8FormsTest {
             ModelVersion version = TestModels.store().resolve(ModelRef.latest(name));
             try {
                 return QdqQuantizer.calibrate(OnnxMl.ModelProto.parseFrom(version.readModel()), version.manifest().inputs(),
-                        SampleImages.renderedTextLines(32, CALIBRATION_SEED).batches(version.manifest()),
+                        SampleImages.renderedTextLines(32, CALIBRATION_SEED, version.manifest()).batches(version.manifest()),
                         QdqQuantizer.Calibration.PERCENTILE, 99.99, done -> { });
             } catch (com.google.protobuf.InvalidProtocolBufferException e) {
                 throw new IllegalStateException(e);

@@ -54,7 +54,7 @@ class QdqQuantizerTest extends SetupTestSupport {
         try (InferenceEngine parent = new OnnxRuntimeEngineProvider().open(store.resolve(ModelRef.parse("ppocr-cls")), new Configuration(), -1);
                 InferenceEngine quantized = new OnnxRuntimeEngineProvider().open(int8, new Configuration(), -1)) {
             ValidationGate.Report report = ValidationGate.compare(parent, quantized,
-                    SampleImages.renderedTextLines(200, FRESH_SEED).batches(manifest), AgreementMeasure.TOP1, 0.97, done -> { });
+                    SampleImages.renderedTextLines(200, FRESH_SEED, manifest).batches(manifest), AgreementMeasure.TOP1, 0.97, done -> { });
             assertThat(report.passed()).as(report.verdict()).isTrue();
         }
     }
