@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
             "The form depends on --target: for ONNX Runtime on CPUs, uint8 activations with zero points and int32 biases "
                 + "(fused into QLinearConv and MatMulIntegerToFloat); for TensorRT, symmetric int8 with float biases.",
             "When full INT8 agrees too little, a sensitivity search bounded by --search-budget leaves the most sensitive "
-                + "nodes in float, printing each step and the time left."})
+                + "nodes in float, printing each step and the time left.",
+            "The CPU form exists only for speed: after the gate both are timed on this machine, and a variant below "
+                + "--min-speedup times its parent's images/s (default 1.0) is not published."})
 final class Int8Command implements Callable<Integer> {
     /** Rendered calibration lines come from another seed than the validation lines, so they never overlap. */
     private static final long CALIBRATION_SEED = 7L;
@@ -66,6 +68,12 @@ final class Int8Command implements Callable<Integer> {
                     + "leaving them in float; where it runs out the search stops and says so (default ${DEFAULT-VALUE}).")
     long searchBudgetSeconds;
 
+    @Option(names = "--min-speedup", paramLabel = "RATIO",
+            description = "For --target onnxruntime only: publish the variant only if it runs at least RATIO times its parent's "
+                    + "images/s in the speed measurement after the gate (the CPU form exists only for speed; 0: publish "
+                    + "whatever its speed; with --no-speed nothing is measured and nothing checks it) (default 1.0).")
+    Double minSpeedup;
+
     @Spec
     CommandSpec spec;
 
@@ -79,6 +87,7 @@ final class Int8Command implements Callable<Integer> {
                     "--target must be onnxruntime or tensorrt, not " + target);
         };
         SpeedComparison.Settings speed = options.speed(); // a bad --speed-seconds fails now, not after the calibration
+        SpeedRequirement speedRequirement = speedRequirement(engine);
         if (searchBudgetSeconds < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--search-budget must be at least 1 second, not " + searchBudgetSeconds);
@@ -121,8 +130,29 @@ final class Int8Command implements Callable<Integer> {
         var outcome = DerivedModelPublisher.validateAndPublish(opened, version,
                 DerivedModelPublisher.Candidate.onnx(version, result.model().toByteArray(),
                         options.name(version, engine == QdqQuantizer.Target.TENSORRT ? "int8-tensorrt" : "int8"), "int8",
-                        QdqQuantizer.TRANSFORM, facts),
+                        QdqQuantizer.TRANSFORM, facts).requiring(speedRequirement),
                 options.validationSamples(version), minAgreement, speed, out);
         return outcome.published().isPresent() ? 0 : 1;
+    }
+
+    /**
+     * The CPU form must be no slower than its parent by default. The TensorRT form is none: it is
+     * measured on ONNX Runtime here but will run as a plan, so its speed here says nothing.
+     */
+    private SpeedRequirement speedRequirement(QdqQuantizer.Target engine) {
+        if (minSpeedup != null && !(minSpeedup >= 0)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--min-speedup must be 0 (no check) or more, not " + minSpeedup);
+        }
+        if (engine == QdqQuantizer.Target.TENSORRT) {
+            if (minSpeedup != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--min-speedup applies to --target "
+                        + "onnxruntime only: the tensorrt form's speed is its plan's, which 'setup tensorrt' measures");
+            }
+            return SpeedRequirement.NONE;
+        }
+        return new SpeedRequirement(minSpeedup != null ? minSpeedup : 1.0, "--min-speedup",
+                "On this CPU the parent stays the faster choice; on a GPU machine, try the TensorRT form "
+                        + "(--target tensorrt, then 'setup tensorrt').");
     }
 }

@@ -24,7 +24,9 @@ class QdqQuantizerTest extends SetupTestSupport {
 
     @Test
     void publishesAnInt8QdqModelThatAgreesWithItsParent() throws Exception {
-        assertThat(run("setup", "int8", "ppocr-cls", "--speed-seconds", "0.2", "--store", root.toString())).as(cli.out()).isZero();
+        // --min-speedup 0: this is about the form and its agreement; the classifier's CPU form is slower than FP32 here.
+        assertThat(run("setup", "int8", "ppocr-cls", "--speed-seconds", "0.2", "--min-speedup", "0", "--store", root.toString()))
+                .as(cli.out()).isZero();
         SummaryTable.last(cli.out()).assertMeasured();
         assertThat(cli.out()).contains("Tuning on the calibration set for 99.00% top-1 agreement (the gate's 97.00% plus a 2-point");
 
@@ -91,6 +93,28 @@ class QdqQuantizerTest extends SetupTestSupport {
 
         assertThat(run("setup", "int8", "ppocr-cls", "--target", "tflite", "--store", root.toString())).isEqualTo(2);
         assertThat(cli.out()).contains("--target must be onnxruntime or tensorrt, not tflite");
+        assertThat(run("setup", "int8", "ppocr-cls", "--target", "tensorrt", "--min-speedup", "1", "--store", root.toString())).isEqualTo(2);
+        assertThat(cli.out()).contains("--min-speedup applies to --target onnxruntime only");
+        assertThat(run("setup", "int8", "ppocr-cls", "--min-speedup", "-1", "--store", root.toString())).isEqualTo(2);
+        assertThat(cli.out()).contains("--min-speedup must be 0 (no check) or more, not -1.0");
+    }
+
+    /**
+     * A variant below the required speedup passes the gate and is still refused. Required: 1000x,
+     * which no INT8 form of a model reaches on any machine, so the refusal does not depend on this
+     * machine's speed or load (the decision itself on given figures: SpeedRequirementTest).
+     */
+    @Test
+    void aCpuVariantBelowTheRequiredSpeedupIsRefusedSaysWhyAndPublishesNothing() throws Exception {
+        assertThat(run("setup", "int8", "ppocr-cls", "--rendered-lines", "64", "--min-agreement", "0", "--max-float-nodes", "0",
+                "--speed-seconds", "0.2", "--min-speedup", "1000", "--store", root.toString())).as(cli.out()).isEqualTo(1);
+
+        assertThat(cli.out()).contains("passed: top-1 agreement")
+                .containsPattern("refused on speed: the variant ran [0-9.]+ images/s against the parent's [0-9.]+ on this machine "
+                        + "\\(batch 8\\), [0-9.]+x, below the required 1000.00x")
+                .contains("To publish it anyway, --min-speedup 0.", "--target tensorrt", "Nothing was published.");
+        SummaryTable.last(cli.out()).assertMeasured();
+        assertThat(store.models()).doesNotContain("ppocr-cls-int8");
     }
 
     /** The outcome tuning reaches on some machines, forced: the first Conv in float reads the image itself. */
@@ -99,6 +123,10 @@ class QdqQuantizerTest extends SetupTestSupport {
         String first = firstConv(OnnxMl.ModelProto.parseFrom(store.resolve(ModelRef.parse("ppocr-cls")).readModel()));
         assertThat(run("setup", "int8", "ppocr-cls", "--keep-float", first, "--max-float-nodes", "0", "--min-agreement", "0.9", "--no-speed",
                 "--store", root.toString())).as(cli.out()).isZero();
+        assertThat(cli.out()).contains("Speed not checked: nothing measured it (--no-speed), so nothing checked that the variant "
+                + "is at least 1.00x its parent (--min-speedup).");
+        assertThat(store.resolve(ModelRef.parse("ppocr-cls-int8")).manifest().lineage().attributes())
+                .containsEntry("speed.minSpeedup", "1.000").containsEntry("speed.checked", "false");
 
         OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(store.resolve(ModelRef.parse("ppocr-cls-int8")).readModel());
         Map<String, OnnxMl.NodeProto> producers = new HashMap<>();
