@@ -25,7 +25,7 @@ record SpeedRequirement(double minSpeedup, String option, String alternatives) {
             return Optional.empty();
         }
         return Optional.of(String.format("refused on speed: the variant ran %.1f images/s against the parent's %.1f on this "
-                + "machine (batch %d), %.2fx, below the required %.2fx (%s); it exists only to be faster. To publish it anyway, "
+                + "machine (batch %d), %.2fx, below the required %.2fx (%s); it exists only to be faster. To publish it anyway, pass "
                 + "%s 0.%s", speed.recordsPerSecond(), speed.parentRecordsPerSecond(), speed.batchSize(), speed.speedup(),
                 minSpeedup, option, option, alternatives.isEmpty() ? "" : " " + alternatives));
     }

@@ -15,7 +15,7 @@ class SpeedRequirementTest {
         SpeedComparison.Result slower = measured(673, 501);
         assertThat(NO_SLOWER.refusal(slower)).hasValueSatisfying(message -> assertThat(message)
                 .contains("501.0 images/s against the parent's 673.0", "(batch 8)", "0.74x, below the required 1.00x",
-                        "To publish it anyway, --min-speedup 0.", "Try the TensorRT form."));
+                        "To publish it anyway, pass --min-speedup 0.", "Try the TensorRT form."));
         assertThat(NO_SLOWER.unchecked(slower)).isEmpty();
     }
 
