@@ -39,7 +39,8 @@ import java.util.Map;
  * {@code --min-agreement 0} (full INT8), so that the speed is measured anyway; the agreement is
  * printed next to the speed. Both with {@code --no-speed}: the speed is what this measures.
  *
- * <p>Run: {@code benchmarks/run.sh QuantizationBenchmark [seconds] [rounds]}.
+ * <p>Run: {@code benchmarks/run.sh QuantizationBenchmark [seconds] [rounds] [search budget, s]}; the last is
+ * {@code setup int8}'s {@code --search-budget} (default 180, its own default).
  */
 public final class QuantizationBenchmark {
     private static final int AGREEMENT_LINES = 256;
@@ -49,10 +50,11 @@ public final class QuantizationBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String searchBudget = args.length > 2 ? args[2] : "180";
         Path storeRoot = Files.createTempDirectory("quantization-benchmark-store");
         ModelStore store = copyOfTheModels(storeRoot);
-        String classifierGate = publishInt8(storeRoot, PaddleOcrModels.CLASSIFIER);
-        String recognizerGate = publishInt8(storeRoot, PaddleOcrModels.RECOGNIZER);
+        String classifierGate = publishInt8(storeRoot, PaddleOcrModels.CLASSIFIER, searchBudget);
+        String recognizerGate = publishInt8(storeRoot, PaddleOcrModels.RECOGNIZER, searchBudget);
         // Both engines of a pair get the same settings: the ONNX Runtime engine's defaults (intra-op threads
         // chosen for this machine's cores, spinning off, every graph optimization).
         Configuration settings = new Configuration();
@@ -74,10 +76,10 @@ public final class QuantizationBenchmark {
      * {@code setup int8 MODEL} into the run's store: with the default gate first, and where that gate refused,
      * with {@code --min-agreement 0}. Says which happened.
      */
-    private static String publishInt8(Path storeRoot, String model) {
-        if (FlinkInferenceCli.commandLine().execute("setup", "int8", model, "--no-speed", "--store",
-                storeRoot.toString()) == 0) {
-            return "published by setup int8 at its default gate";
+    private static String publishInt8(Path storeRoot, String model, String searchBudget) {
+        if (FlinkInferenceCli.commandLine().execute("setup", "int8", model, "--no-speed", "--search-budget", searchBudget,
+                "--store", storeRoot.toString()) == 0) {
+            return "published by setup int8 at its default gate (--search-budget " + searchBudget + ")";
         }
         if (FlinkInferenceCli.commandLine().execute("setup", "int8", model, "--min-agreement", "0", "--no-speed", "--store",
                 storeRoot.toString()) != 0) {
