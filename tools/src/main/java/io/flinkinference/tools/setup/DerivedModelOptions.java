@@ -30,7 +30,9 @@ final class DerivedModelOptions {
     Path samples;
 
     @Option(names = "--rendered-lines", paramLabel = "N", defaultValue = "200",
-            description = "Without --samples, for the bundled text-line models only: validate with N rendered text lines (default ${DEFAULT-VALUE}).")
+            description = "Without --samples, for the bundled text-line models only: validate with N rendered text lines "
+                    + "(default ${DEFAULT-VALUE}); all upright for the recognizer, which in the OCR pipeline reads lines the "
+                    + "orientation classifier has turned upright, half of them upside down for the classifier.")
     int renderedLines;
 
     @Option(names = "--min-agreement", paramLabel = "FRACTION",

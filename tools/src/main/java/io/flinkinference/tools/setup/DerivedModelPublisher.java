@@ -28,9 +28,22 @@ import java.util.function.Supplier;
 final class DerivedModelPublisher {
     private DerivedModelPublisher() {}
 
-    /** What to publish, if it passes: its main file, name, format and what was done to the parent. */
+    /**
+     * What to publish, if it passes: its main file, name, format, what was done to the parent, and
+     * the speedup over the parent it must show on this machine ({@link SpeedRequirement#NONE} for
+     * none).
+     */
     record Candidate(byte[] bytes, String name, ModelFormat format, String artifact, String precision, String transform,
-            Map<String, String> facts) {
+            Map<String, String> facts, SpeedRequirement speedRequirement) {
+
+        Candidate(byte[] bytes, String name, ModelFormat format, String artifact, String precision, String transform,
+                Map<String, String> facts) {
+            this(bytes, name, format, artifact, precision, transform, facts, SpeedRequirement.NONE);
+        }
+
+        Candidate requiring(SpeedRequirement requirement) {
+            return new Candidate(bytes, name, format, artifact, precision, transform, facts, requirement);
+        }
 
         /** A derived ONNX model, stored under the parent's artifact name. */
         static Candidate onnx(ModelVersion parent, byte[] onnx, String name, String precision, String transform,
@@ -59,7 +72,7 @@ final class DerivedModelPublisher {
             double minAgreement, SpeedComparison.Settings speedSettings, PrintWriter out, String candidateEngineName,
             Supplier<InferenceEngine> candidateEngine) throws IOException {
         Manifest manifest = parent.manifest();
-        out.printf("Validating against %s on %d sample images ...%n", parent.ref(), samples.size());
+        out.printf("Validating against %s on %s ...%n", parent.ref(), samples.description());
         ValidationGate.Report report;
         SpeedComparison.Result speed;
         try (InferenceEngine parentEngine = CandidateEngines.open(parent);
@@ -78,6 +91,15 @@ final class DerivedModelPublisher {
             out.println("Nothing was published.");
             return new Outcome(report, Optional.empty());
         }
+        SpeedRequirement required = candidate.speedRequirement();
+        Optional<String> tooSlow = required.refusal(speed);
+        if (tooSlow.isPresent()) {
+            summary(out, parent, candidate, report, speed, "not published");
+            out.println(tooSlow.get());
+            out.println("Nothing was published.");
+            return new Outcome(report, Optional.empty());
+        }
+        required.unchecked(speed).ifPresent(out::println);
 
         Map<String, String> facts = new LinkedHashMap<>(candidate.facts());
         facts.put("validation.samples", Integer.toString(report.samples()));
@@ -87,6 +109,10 @@ final class DerivedModelPublisher {
         facts.put("validation.maxAbsDiff", String.format("%.6g", report.maxAbsDiff()));
         facts.put("validation.meanAbsDiff", String.format("%.6g", report.meanAbsDiff()));
         facts.putAll(speed.facts());
+        if (required.active()) {
+            facts.put("speed.minSpeedup", String.format("%.3f", required.minSpeedup()));
+            facts.put("speed.checked", Boolean.toString(speed.measured()));
+        }
         ModelVersion published = publish(store, parent, candidate, facts);
         summary(out, parent, candidate, report, speed, published.ref().toString());
         out.println("Published " + published.ref() + " (parent " + parent.ref() + ")");
@@ -149,6 +175,6 @@ final class DerivedModelPublisher {
             throw new IllegalArgumentException(model.ref() + " is not one of the bundled PaddleOCR models, so rendered "
                     + "text lines are no fair sample of its inputs: pass --samples DIR with images like the ones it will see.");
         }
-        return SampleImages.renderedTextLines(renderedLines, seed);
+        return SampleImages.renderedTextLines(renderedLines, seed, model.manifest());
     }
 }

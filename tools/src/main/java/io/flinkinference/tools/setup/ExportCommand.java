@@ -179,6 +179,7 @@ final class ExportCommand implements Callable<Integer> {
         if (samples != null) {
             return SampleImages.fromFolder(samples);
         }
-        return renderedLines > 0 ? SampleImages.renderedTextLines(renderedLines, DerivedModelOptions.HELD_OUT_SEED) : null;
+        return renderedLines > 0 ? SampleImages.renderedTextLines(renderedLines, DerivedModelOptions.HELD_OUT_SEED,
+                manifestOptions.readsTextLines()) : null;
     }
 }

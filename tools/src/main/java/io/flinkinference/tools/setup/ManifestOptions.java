@@ -95,6 +95,11 @@ final class ManifestOptions {
         refuse(commandLine, ImportChecks.precision(precision));
     }
 
+    /** Whether the model will be published as a CTC text recognizer ({@code --alphabet}), which reads upright lines only. */
+    boolean readsTextLines() {
+        return alphabet != null;
+    }
+
     /** The preprocessing the options describe, or null when they give none (the model takes tensors). */
     Preprocessing preprocessing(CommandLine commandLine) throws IOException {
         if (preprocessSpec != null) {

@@ -63,6 +63,10 @@ final class OnnxNodes {
         return tensor(OnnxMl.TensorProto.DataType.INT8, ByteBuffer.wrap(values), dims);
     }
 
+    static OnnxMl.TensorProto uint8s(byte[] values, long... dims) {
+        return tensor(OnnxMl.TensorProto.DataType.UINT8, ByteBuffer.wrap(values), dims);
+    }
+
     static OnnxMl.TensorProto int32s(int[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asIntBuffer().put(values);

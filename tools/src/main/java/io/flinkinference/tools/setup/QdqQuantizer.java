@@ -11,6 +11,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,20 +20,24 @@ import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
- * Static INT8 quantization as explicit QDQ ONNX, the form ONNX Runtime fuses into int8 kernels on
- * the CPU and TensorRT reads on its explicit-quantization path.
+ * Static INT8 quantization as explicit QDQ ONNX, in the form the engine that runs it fuses: ONNX
+ * Runtime's CPU kernels, or TensorRT's explicit-quantization path ({@link Target}).
  *
  * <p>Conv, MatMul and Gemm nodes with constant weights are quantized: weights per output channel
- * (symmetric int8, DequantizeLinear with an axis), biases as int32 at the product of the input and
- * weight scales, and the input and output activations of each such node per tensor (symmetric
- * int8, zero point 0, as TensorRT requires), with ranges calibrated on ONNX Runtime over sample
- * inputs: the largest magnitude seen (min-max) or a high percentile of the magnitudes, which
- * ignores rare outliers. Models below opset 13 are first moved to it ({@link OpsetUpgrade}), and
- * BatchNormalization is folded into the Conv before it ({@link BatchNormFolding}).
+ * (symmetric int8, DequantizeLinear with an axis) and activations per tensor, with ranges
+ * calibrated on ONNX Runtime over sample inputs: the extremes seen (min-max) or high percentiles,
+ * which ignore rare outliers. Each activation gets one QuantizeLinear/DequantizeLinear pair right
+ * after its producer, read by all its consumers, so two quantized nodes in a row share it and no
+ * Q -> DQ pair of their own stands between them. Models below opset 13 are first moved to it
+ * ({@link OpsetUpgrade}), and BatchNormalization is folded into the Conv before it
+ * ({@link BatchNormFolding}).
  */
 public final class QdqQuantizer {
     public static final String TRANSFORM = "int8-qdq";
     private static final Set<String> QUANTIZED = Set.of("Conv", "MatMul", "Gemm");
+    /** Values per activation and batch kept for the percentile: enough for 99.99 to mean something, few enough to sort. */
+    private static final int SAMPLED_VALUES = 16384;
+    private static final long SAMPLING_SEED = 5L;
 
     /** How activation ranges are taken from the calibration samples. */
     public enum Calibration {
@@ -41,10 +46,21 @@ public final class QdqQuantizer {
     }
 
     /**
-     * The engine the QDQ model is for. ONNX Runtime fuses DequantizeLinear -> Conv -> QuantizeLinear
-     * into QLinearConv only with the bias as int32 at the input scale times the weight scale;
-     * TensorRT's ONNX parser refuses an int32 DequantizeLinear ("input has type Int32 but must have
-     * type FP8, Int4, or Int8", seen on the H200 with TensorRT 10.6) and wants the bias in float.
+     * The engine the QDQ model is for.
+     *
+     * <p>{@code ONNX_RUNTIME}, its CPU kernels: activations uint8 with a zero point over their
+     * calibrated range (x86's u8 x s8 integer products), int32 biases at the input scale times the
+     * weight scale (ONNX Runtime fuses DequantizeLinear -> Conv -> QuantizeLinear into QLinearConv
+     * only with them), a Conv's output quantized (QLinearConv writes uint8), a MatMul's or Gemm's
+     * output left in float unless another quantized node reads it (ONNX Runtime runs DQ -> MatMul
+     * as MatMulIntegerToFloat: a QuantizeLinear there would stand alone in front of float code),
+     * depthwise convolutions left in float (see {@code eligible}), and float readers of a tensor a
+     * float node wrote reading it unquantized (see {@code readsDequantized}).
+     *
+     * <p>{@code TENSORRT}: symmetric int8 everywhere (zero point 0, as its explicit quantization
+     * requires), every quantized node's input and output activation quantized, biases in float:
+     * its ONNX parser refuses an int32 DequantizeLinear ("input has type Int32 but must have type
+     * FP8, Int4, or Int8", seen on the H200 with TensorRT 10.6).
      */
     public enum Target {
         ONNX_RUNTIME,
@@ -66,12 +82,12 @@ public final class QdqQuantizer {
         private final OnnxMl.ModelProto model;
         private final List<OnnxMl.NodeProto> targets;
         private final Map<String, OnnxMl.TensorProto> constants;
-        private final Map<String, Float> ranges;
+        private final Map<String, ActivationRange> ranges;
         private final long opsetBefore;
         private final int foldedBatchNorms;
 
         private Calibrated(OnnxMl.ModelProto model, List<OnnxMl.NodeProto> targets, Map<String, OnnxMl.TensorProto> constants,
-                Map<String, Float> ranges, long opsetBefore, int foldedBatchNorms) {
+                Map<String, ActivationRange> ranges, long opsetBefore, int foldedBatchNorms) {
             this.model = model;
             this.targets = targets;
             this.constants = constants;
@@ -80,9 +96,9 @@ public final class QdqQuantizer {
             this.foldedBatchNorms = foldedBatchNorms;
         }
 
-        /** The quantizable nodes, by their first output (the name used to exclude them). */
-        public List<String> nodes() {
-            return targets.stream().map(n -> n.getOutput(0)).toList();
+        /** The nodes quantized for {@code target}, by their first output (the name used to exclude them). */
+        public List<String> nodes(Target target) {
+            return eligible(target).stream().map(n -> n.getOutput(0)).toList();
         }
 
         /** The QDQ model for ONNX Runtime with every quantizable node quantized except {@code excluded}. */
@@ -90,13 +106,26 @@ public final class QdqQuantizer {
             return quantize(excluded, Target.ONNX_RUNTIME);
         }
 
-        /** The QDQ model for {@code target} with every quantizable node quantized except {@code excluded}. */
+        /**
+         * ONNX Runtime's CPU form leaves depthwise convolutions in float: one does K x K multiply-adds per
+         * output value, so it is bound by memory, not arithmetic, and int8 gains it little, while its
+         * own QuantizeLinear and DequantizeLinear would each add a pass over an activation the float
+         * operators around it (hard-swish) must read in float anyway. Measured on the classifier, side by
+         * side on 2 cores: 0.62x FP32 at batch 8 with them in INT8, 0.78x without (docs/BENCHMARKS.md).
+         */
+        private List<OnnxMl.NodeProto> eligible(Target target) {
+            return target == Target.TENSORRT ? targets : targets.stream().filter(n -> !isDepthwise(n, constants)).toList();
+        }
+
+        /** The QDQ model for {@code target} with every node it quantizes quantized except {@code excluded}. */
         public Result quantize(Set<String> excluded, Target target) {
-            List<OnnxMl.NodeProto> included = targets.stream().filter(n -> !excluded.contains(n.getOutput(0))).toList();
-            Map<String, Float> used = new LinkedHashMap<>();
+            List<OnnxMl.NodeProto> included = eligible(target).stream().filter(n -> !excluded.contains(n.getOutput(0))).toList();
+            Map<String, ActivationRange> used = new LinkedHashMap<>();
             for (OnnxMl.NodeProto node : included) {
                 used.put(node.getInput(0), ranges.get(node.getInput(0)));
-                used.put(node.getOutput(0), ranges.get(node.getOutput(0)));
+                if (target == Target.TENSORRT || node.getOpType().equals("Conv")) {
+                    used.put(node.getOutput(0), ranges.get(node.getOutput(0)));
+                }
             }
             return new Result(rewrite(model, included, constants, used, target), included.size(), used.size(), opsetBefore,
                     foldedBatchNorms, List.copyOf(excluded));
@@ -124,12 +153,12 @@ public final class QdqQuantizer {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("The model has no Conv, MatMul or Gemm with constant weights: nothing to quantize.");
         }
-        Map<String, Float> ranges = measureRanges(model, inputs, activations, calibration, method, percentile, progress);
+        Map<String, ActivationRange> ranges = measureRanges(model, inputs, activations, calibration, method, percentile, progress);
         return new Calibrated(model, targets, constants, ranges, opset, folded.folded());
     }
 
     /** Runs the model with every activation of interest as an extra output and records their ranges. */
-    private static Map<String, Float> measureRanges(OnnxMl.ModelProto model, List<TensorSpec> inputs, Set<String> activations,
+    private static Map<String, ActivationRange> measureRanges(OnnxMl.ModelProto model, List<TensorSpec> inputs, Set<String> activations,
             List<Map<String, Tensor>> batches, Calibration method, double percentile, IntConsumer progress) {
         if (batches.isEmpty()) {
             throw new IllegalArgumentException("The calibration set is empty: give sample images to calibrate with.");
@@ -149,39 +178,49 @@ public final class QdqQuantizer {
         // shapes are whatever each batch gives (no dimensions declared).
         List<TensorSpec> probedOutputs = activations.stream()
                 .map(a -> new TensorSpec(a, DataType.FLOAT32, List.of(), null)).toList();
-        Map<String, List<float[]>> magnitudes = new HashMap<>();
+        Map<String, List<float[]>> samples = new HashMap<>();
+        Map<String, Float> minima = new HashMap<>();
         Map<String, Float> maxima = new HashMap<>();
         int seen = 0;
+        java.util.Random positions = new java.util.Random(SAMPLING_SEED);
         try (InferenceEngine engine = CandidateEngines.openCandidate("calibration probe", probed, inputs, probedOutputs)) {
             for (Map<String, Tensor> batch : batches) {
                 Map<String, Tensor> values = engine.infer(batch);
                 for (String activation : activations) {
                     FloatBuffer data = values.get(activation).floats();
+                    float min = 0;
                     float max = 0;
-                    float[] sample = new float[Math.min(data.capacity(), 4096)];
-                    int stride = Math.max(1, data.capacity() / sample.length);
+                    float[] sample = new float[Math.min(data.capacity(), SAMPLED_VALUES)];
                     for (int i = 0; i < data.capacity(); i++) {
-                        max = Math.max(max, Math.abs(data.get(i)));
+                        min = Math.min(min, data.get(i));
+                        max = Math.max(max, data.get(i));
                     }
+                    // Positions drawn at random, not every k-th: a fixed stride over an NCHW tensor can
+                    // keep landing on the same few channels and miss one that is always large (it did on the
+                    // recognizer's squeeze-excite outputs, clipping them to a sixth of their range).
                     for (int i = 0; i < sample.length; i++) {
-                        sample[i] = Math.abs(data.get(i * stride));
+                        sample[i] = data.get(positions.nextInt(data.capacity()));
                     }
+                    minima.merge(activation, min, Math::min);
                     maxima.merge(activation, max, Math::max);
-                    magnitudes.computeIfAbsent(activation, k -> new ArrayList<>()).add(sample);
+                    samples.computeIfAbsent(activation, k -> new ArrayList<>()).add(sample);
                 }
                 seen += (int) batch.values().iterator().next().dim(0);
                 progress.accept(seen);
             }
         }
-        Map<String, Float> ranges = new LinkedHashMap<>();
+        Map<String, ActivationRange> ranges = new LinkedHashMap<>();
         for (String activation : activations) {
-            float range = method == Calibration.MINMAX ? maxima.get(activation) : percentile(magnitudes.get(activation), percentile);
-            ranges.put(activation, Math.max(range, 1e-6f));
+            ranges.put(activation, method == Calibration.MINMAX
+                    ? new ActivationRange(minima.get(activation), maxima.get(activation),
+                            Math.max(-minima.get(activation), maxima.get(activation)))
+                    : percentiles(samples.get(activation), percentile));
         }
         return ranges;
     }
 
-    private static float percentile(List<float[]> samples, double percentile) {
+    /** Both tails cut at the same share for the uint8 form, and the magnitudes' percentile for the symmetric one. */
+    private static ActivationRange percentiles(List<float[]> samples, double percentile) {
         int total = samples.stream().mapToInt(s -> s.length).sum();
         float[] all = new float[total];
         int offset = 0;
@@ -189,12 +228,18 @@ public final class QdqQuantizer {
             System.arraycopy(sample, 0, all, offset, sample.length);
             offset += sample.length;
         }
+        float[] magnitudes = new float[total];
+        for (int i = 0; i < total; i++) {
+            magnitudes[i] = Math.abs(all[i]);
+        }
         Arrays.sort(all);
-        return all[(int) Math.min(all.length - 1, Math.floor(percentile / 100.0 * all.length))];
+        Arrays.sort(magnitudes);
+        int high = (int) Math.min(all.length - 1, Math.floor(percentile / 100.0 * all.length));
+        return new ActivationRange(all[all.length - 1 - high], all[high], magnitudes[high]);
     }
 
     private static OnnxMl.ModelProto rewrite(OnnxMl.ModelProto model, List<OnnxMl.NodeProto> targets,
-            Map<String, OnnxMl.TensorProto> constants, Map<String, Float> ranges, Target target) {
+            Map<String, OnnxMl.TensorProto> constants, Map<String, ActivationRange> ranges, Target target) {
         OnnxMl.GraphProto graph = model.getGraph();
 
         // Weights and biases of the quantized nodes: replaced where their Constant (or initializer) stood.
@@ -203,14 +248,24 @@ public final class QdqQuantizer {
             int axis = node.getOpType().equals("MatMul") ? 1 : node.getOpType().equals("Gemm") && !transB(node) ? 1 : 0;
             String weight = node.getInput(1);
             float[] weightScales = quantizeWeight(weight, constants.get(weight), axis, replacements);
-            if (target == Target.ONNX_RUNTIME && node.getOpType().equals("Conv") && node.getInputCount() > 2
-                    && isFloatConstant(constants.get(node.getInput(2)))) {
-                float inputScale = ranges.get(node.getInput(0)) / 127f;
+            if (target == Target.ONNX_RUNTIME && !node.getOpType().equals("MatMul") && node.getInputCount() > 2
+                    && isFloatConstant(constants.get(node.getInput(2))) && constants.get(node.getInput(2)).getDimsCount() == 1
+                    && constants.get(node.getInput(2)).getDims(0) == weightScales.length) {
+                float inputScale = ranges.get(node.getInput(0)).uint8Scale();
                 quantizeBias(node.getInput(2), constants.get(node.getInput(2)), inputScale, weightScales, replacements);
             }
         }
 
-        // Activations: Q/DQ right after the node (or graph input) that produces them; readers take the DQ output.
+        // Activations: Q/DQ right after the node (or graph input) that produces them; readers take the DQ output
+        // as readsDequantized says.
+        Set<String> quantized = new HashSet<>();
+        Set<String> convOutputs = new HashSet<>();
+        for (OnnxMl.NodeProto node : targets) {
+            quantized.add(node.getOutput(0));
+            if (node.getOpType().equals("Conv")) {
+                convOutputs.add(node.getOutput(0));
+            }
+        }
         Map<String, String> dequantized = new HashMap<>();
         ranges.keySet().forEach(a -> dequantized.put(a, a + "_dq"));
         OnnxMl.GraphProto.Builder rewritten = graph.toBuilder().clearNode().clearInitializer();
@@ -223,7 +278,7 @@ public final class QdqQuantizer {
                 .forEach(i -> replacements.get(i.getName()).forEach(rewritten::addNode));
         for (OnnxMl.ValueInfoProto input : graph.getInputList()) {
             if (ranges.containsKey(input.getName())) {
-                addQdq(input.getName(), ranges.get(input.getName()), rewritten);
+                addQdq(input.getName(), ranges.get(input.getName()), target, rewritten);
             }
         }
         for (OnnxMl.NodeProto node : graph.getNodeList()) {
@@ -234,14 +289,14 @@ public final class QdqQuantizer {
             OnnxMl.NodeProto.Builder reader = node.toBuilder();
             for (int i = 0; i < node.getInputCount(); i++) {
                 String replacement = dequantized.get(node.getInput(i));
-                if (replacement != null) {
+                if (replacement != null && readsDequantized(target, node, node.getInput(i), quantized, convOutputs)) {
                     reader.setInput(i, replacement);
                 }
             }
             rewritten.addNode(reader.build());
             for (String output : node.getOutputList()) {
                 if (ranges.containsKey(output)) {
-                    addQdq(output, ranges.get(output), rewritten);
+                    addQdq(output, ranges.get(output), target, rewritten);
                 }
             }
         }
@@ -249,10 +304,28 @@ public final class QdqQuantizer {
         return model.toBuilder().setGraph(rewritten).build();
     }
 
-    private static void addQdq(String tensor, float range, OnnxMl.GraphProto.Builder graph) {
-        float scale = range / 127f;
-        graph.addNode(OnnxNodes.constant(tensor + "_scale", OnnxNodes.floats(new float[] {scale})));
-        graph.addNode(OnnxNodes.constant(tensor + "_zero", OnnxNodes.int8s(new byte[] {0})));
+    /**
+     * Whether {@code reader} takes the dequantized {@code tensor} rather than the float one. For
+     * TensorRT every reader does (its explicit quantization wants the Q/DQ on every edge). On ONNX
+     * Runtime's CPU kernels a float reader of a tensor that a float node wrote keeps the float
+     * tensor: through the DQ it would cost a pass of its own and a rounding (the recognizer's Shape
+     * of a LayerNorm output whose MatMul is quantized, three such). A quantized Conv's output exists
+     * only as uint8 once ONNX Runtime has fused the QuantizeLinear into QLinearConv, so its readers
+     * all take the DQ.
+     */
+    private static boolean readsDequantized(Target target, OnnxMl.NodeProto reader, String tensor, Set<String> quantized,
+            Set<String> convOutputs) {
+        return target == Target.TENSORRT || quantized.contains(reader.getOutput(0)) || convOutputs.contains(tensor);
+    }
+
+    private static void addQdq(String tensor, ActivationRange range, Target target, OnnxMl.GraphProto.Builder graph) {
+        if (target == Target.TENSORRT) {
+            graph.addNode(OnnxNodes.constant(tensor + "_scale", OnnxNodes.floats(new float[] {range.symmetricInt8Scale()})));
+            graph.addNode(OnnxNodes.constant(tensor + "_zero", OnnxNodes.int8s(new byte[] {0})));
+        } else {
+            graph.addNode(OnnxNodes.constant(tensor + "_scale", OnnxNodes.floats(new float[] {range.uint8Scale()})));
+            graph.addNode(OnnxNodes.constant(tensor + "_zero", OnnxNodes.uint8s(new byte[] {(byte) range.uint8ZeroPoint()})));
+        }
         graph.addNode(OnnxNodes.node("QuantizeLinear", tensor + "_quantize",
                 new String[] {tensor, tensor + "_scale", tensor + "_zero"}, tensor + "_q", null));
         graph.addNode(OnnxNodes.node("DequantizeLinear", tensor + "_dequantize",
@@ -293,7 +366,7 @@ public final class QdqQuantizer {
         return scales;
     }
 
-    /** int32 at scale (input scale x weight scale per channel), zero point 0, as QLinearConv expects. */
+    /** int32 at scale (input scale x weight scale per channel), zero point 0, as QLinearConv and QGemm expect. */
     private static void quantizeBias(String name, OnnxMl.TensorProto bias, float inputScale, float[] weightScales,
             Map<String, List<OnnxMl.NodeProto>> replacements) {
         float[] values = Sparse24Pruner.floats(bias);
@@ -309,6 +382,14 @@ public final class QdqQuantizer {
                 OnnxNodes.constant(name + "_zeros", OnnxNodes.int32s(new int[values.length], values.length)),
                 OnnxNodes.node("DequantizeLinear", name + "_dequantize",
                         new String[] {name + "_int32", name + "_scales", name + "_zeros"}, name, 0)));
+    }
+
+    /** A Conv with one input channel per group and more than one group. */
+    private static boolean isDepthwise(OnnxMl.NodeProto node, Map<String, OnnxMl.TensorProto> constants) {
+        long groups = node.getAttributeList().stream().filter(a -> a.getName().equals("group")).mapToLong(OnnxMl.AttributeProto::getI)
+                .findFirst().orElse(1L);
+        OnnxMl.TensorProto weight = constants.get(node.getInput(1));
+        return node.getOpType().equals("Conv") && groups > 1 && weight.getDimsCount() > 1 && weight.getDims(1) == 1;
     }
 
     private static boolean transB(OnnxMl.NodeProto node) {

@@ -46,7 +46,7 @@ class TensorRtEngineTest {
         ModelVersion onnx = store.publish(source.manifest(), copyFiles(source));
         TensorRtCommand.buildAndPublish(store, onnx, new ModelCompiler.BatchProfile(1, 16, 32), 0, 1L << 30, phase -> {});
 
-        List<Map<String, Tensor>> batches = SampleImages.renderedTextLines(64, 5).batches(onnx.manifest());
+        List<Map<String, Tensor>> batches = SampleImages.renderedTextLines(64, 5, onnx.manifest()).batches(onnx.manifest());
         try (InferenceEngine reference = OnnxRuntimeEngine.open(onnx, new Configuration());
                 InferenceEngine engine = Engines.provider("tensorrt").open(onnx, new Configuration(), 0);
                 ExecutionContext context = engine.newContext()) {

@@ -24,7 +24,9 @@ class QdqQuantizerTest extends SetupTestSupport {
 
     @Test
     void publishesAnInt8QdqModelThatAgreesWithItsParent() throws Exception {
-        assertThat(run("setup", "int8", "ppocr-cls", "--speed-seconds", "0.2", "--store", root.toString())).as(cli.out()).isZero();
+        // --min-speedup 0: this is about the form and its agreement; the classifier's CPU form is slower than FP32 here.
+        assertThat(run("setup", "int8", "ppocr-cls", "--speed-seconds", "0.2", "--min-speedup", "0", "--store", root.toString()))
+                .as(cli.out()).isZero();
         SummaryTable.last(cli.out()).assertMeasured();
         assertThat(cli.out()).contains("Tuning on the calibration set for 99.00% top-1 agreement (the gate's 97.00% plus a 2-point");
 
@@ -45,15 +47,16 @@ class QdqQuantizerTest extends SetupTestSupport {
                 .filter(n -> producedBy(producers, n.getInput(0), "DequantizeLinear"))  // activation
                 .filter(n -> producedBy(producers, n.getInput(1), "DequantizeLinear"))  // weight
                 .count();
-        assertThat(quantizedConvs).isGreaterThanOrEqualTo(45);
+        // 53 Convs, of which the 11 depthwise stay in float for ONNX Runtime's CPU kernels.
+        assertThat(quantizedConvs).isGreaterThanOrEqualTo(40);
         assertThat(model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).count())
-                .isGreaterThanOrEqualTo(90);
+                .isGreaterThanOrEqualTo(60);
 
         // 200 fresh lines, not those it was calibrated or validated on.
         try (InferenceEngine parent = new OnnxRuntimeEngineProvider().open(store.resolve(ModelRef.parse("ppocr-cls")), new Configuration(), -1);
                 InferenceEngine quantized = new OnnxRuntimeEngineProvider().open(int8, new Configuration(), -1)) {
             ValidationGate.Report report = ValidationGate.compare(parent, quantized,
-                    SampleImages.renderedTextLines(200, FRESH_SEED).batches(manifest), AgreementMeasure.TOP1, 0.97, done -> { });
+                    SampleImages.renderedTextLines(200, FRESH_SEED, manifest).batches(manifest), AgreementMeasure.TOP1, 0.97, done -> { });
             assertThat(report.passed()).as(report.verdict()).isTrue();
         }
     }
@@ -90,6 +93,28 @@ class QdqQuantizerTest extends SetupTestSupport {
 
         assertThat(run("setup", "int8", "ppocr-cls", "--target", "tflite", "--store", root.toString())).isEqualTo(2);
         assertThat(cli.out()).contains("--target must be onnxruntime or tensorrt, not tflite");
+        assertThat(run("setup", "int8", "ppocr-cls", "--target", "tensorrt", "--min-speedup", "1", "--store", root.toString())).isEqualTo(2);
+        assertThat(cli.out()).contains("--min-speedup applies to --target onnxruntime only");
+        assertThat(run("setup", "int8", "ppocr-cls", "--min-speedup", "-1", "--store", root.toString())).isEqualTo(2);
+        assertThat(cli.out()).contains("--min-speedup must be 0 (no check) or more, not -1.0");
+    }
+
+    /**
+     * A variant below the required speedup passes the gate and is still refused. Required: 1000x,
+     * which no INT8 form of a model reaches on any machine, so the refusal does not depend on this
+     * machine's speed or load (the decision itself on given figures: SpeedRequirementTest).
+     */
+    @Test
+    void aCpuVariantBelowTheRequiredSpeedupIsRefusedSaysWhyAndPublishesNothing() throws Exception {
+        assertThat(run("setup", "int8", "ppocr-cls", "--rendered-lines", "64", "--min-agreement", "0", "--max-float-nodes", "0",
+                "--speed-seconds", "0.2", "--min-speedup", "1000", "--store", root.toString())).as(cli.out()).isEqualTo(1);
+
+        assertThat(cli.out()).contains("passed: top-1 agreement")
+                .containsPattern("refused on speed: the variant ran [0-9.]+ images/s against the parent's [0-9.]+ on this machine "
+                        + "\\(batch 8\\), [0-9.]+x, below the required 1000.00x")
+                .contains("To publish it anyway, pass --min-speedup 0.", "--target tensorrt", "Nothing was published.");
+        SummaryTable.last(cli.out()).assertMeasured();
+        assertThat(store.models()).doesNotContain("ppocr-cls-int8");
     }
 
     /** The outcome tuning reaches on some machines, forced: the first Conv in float reads the image itself. */
@@ -98,6 +123,10 @@ class QdqQuantizerTest extends SetupTestSupport {
         String first = firstConv(OnnxMl.ModelProto.parseFrom(store.resolve(ModelRef.parse("ppocr-cls")).readModel()));
         assertThat(run("setup", "int8", "ppocr-cls", "--keep-float", first, "--max-float-nodes", "0", "--min-agreement", "0.9", "--no-speed",
                 "--store", root.toString())).as(cli.out()).isZero();
+        assertThat(cli.out()).contains("Speed not checked: nothing measured it (--no-speed), so nothing checked that the variant "
+                + "is at least 1.00x its parent (--min-speedup).");
+        assertThat(store.resolve(ModelRef.parse("ppocr-cls-int8")).manifest().lineage().attributes())
+                .containsEntry("speed.minSpeedup", "1.000").containsEntry("speed.checked", "false");
 
         OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(store.resolve(ModelRef.parse("ppocr-cls-int8")).readModel());
         Map<String, OnnxMl.NodeProto> producers = new HashMap<>();
@@ -110,7 +139,7 @@ class QdqQuantizerTest extends SetupTestSupport {
                 .filter(n -> producedBy(producers, n.getInput(0), "DequantizeLinear"))
                 .filter(n -> producedBy(producers, n.getInput(1), "DequantizeLinear"))
                 .count();
-        assertThat(quantizedConvs).isGreaterThanOrEqualTo(44);
+        assertThat(quantizedConvs).isGreaterThanOrEqualTo(39);
     }
 
     /** The first Conv by the name quantization knows it by: BatchNormalization folding gives it the BN's output. */
@@ -119,6 +148,33 @@ class QdqQuantizerTest extends SetupTestSupport {
         String conv = nodes.stream().filter(n -> n.getOpType().equals("Conv")).findFirst().orElseThrow().getOutput(0);
         return nodes.stream().filter(n -> n.getOpType().equals("BatchNormalization") && n.getInput(0).equals(conv))
                 .map(n -> n.getOutput(0)).findFirst().orElse(conv);
+    }
+
+    /**
+     * The recognizer in full INT8 misses the target on its calibration set, so the search runs; a
+     * 6 s budget lets it measure a few of its 33 nodes (its 47 less the depthwise ones) in the 4 s
+     * for measuring, try one in float, stop and say so; the held-out gate then refuses what it found.
+     */
+    @Test
+    void theSensitivitySearchStopsAtItsBudgetSaysSoAndTheGateStillRefuses() throws Exception {
+        assertThat(run("setup", "int8", "ppocr-rec", "--rendered-lines", "32", "--search-budget", "6", "--no-speed",
+                "--store", root.toString())).as(cli.out()).isEqualTo(1);
+
+        assertThat(cli.out()).contains("within 4 s of a 6 s search budget").containsPattern("node 1/33 \\S+: alone it changed [0-9.]+% of answers, mean abs diff \\S+; eta \\d+ s");
+        java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("Search budget: measured (\\d+) of 33 nodes in (\\d+) s").matcher(cli.out());
+        assertThat(stopped.find()).as(cli.out()).isTrue();
+        int measured = Integer.parseInt(stopped.group(1));
+        assertThat(measured).isBetween(1, 32);
+        if (measured > 1) {
+            // The first node is always measured, however long it takes; after it, none is started that would end late.
+            assertThat(Integer.parseInt(stopped.group(2))).as("the measuring phase ends within the budget").isLessThanOrEqualTo(6);
+        }
+        assertThat(cli.out()).contains("1 node(s) in float (last: ").contains("Search budget of 6 s reached after");
+        assertThat(cli.out()).contains("refused: same text").contains("Nothing was published");
+        assertThat(store.models()).doesNotContain("ppocr-rec-int8");
+
+        assertThat(run("setup", "int8", "ppocr-rec", "--search-budget", "0", "--store", root.toString())).isEqualTo(2);
+        assertThat(cli.out()).contains("--search-budget must be at least 1 second, not 0");
     }
 
     @Test

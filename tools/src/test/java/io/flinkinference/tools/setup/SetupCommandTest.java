@@ -53,7 +53,7 @@ class SetupCommandTest extends SetupTestSupport {
         try (InferenceEngine original = new OnnxRuntimeEngineProvider().open(store.resolve(ModelRef.parse("ppocr-cls")), new Configuration(), -1);
                 InferenceEngine derived = new OnnxRuntimeEngineProvider().open(fp16, new Configuration(), -1)) {
             ValidationGate.Report report = ValidationGate.compare(original, derived,
-                    SampleImages.renderedTextLines(200, FRESH_SEED).batches(manifest), AgreementMeasure.TOP1, 0.99, done -> { });
+                    SampleImages.renderedTextLines(200, FRESH_SEED, manifest).batches(manifest), AgreementMeasure.TOP1, 0.99, done -> { });
             assertThat(report.passed()).as(report.verdict()).isTrue();
         }
     }
@@ -77,7 +77,7 @@ class SetupCommandTest extends SetupTestSupport {
                 InferenceEngine bad = OnnxRuntimeEngine.fromBytes("damaged", candidate, manifest.inputs(), manifest.outputs(),
                         new Configuration())) {
             ValidationGate.Report report = ValidationGate.compare(original, bad,
-                    SampleImages.renderedTextLines(64, 5).batches(manifest), AgreementMeasure.TOP1, 0.97, done -> { });
+                    SampleImages.renderedTextLines(64, 5, manifest).batches(manifest), AgreementMeasure.TOP1, 0.97, done -> { });
             assertThat(report.passed()).isFalse();
             assertThat(report.agreement()).isLessThan(0.5);
             assertThat(report.verdict()).startsWith("refused").contains("required 97.00%").contains("missed by");
