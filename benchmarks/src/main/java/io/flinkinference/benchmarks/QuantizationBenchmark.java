@@ -6,7 +6,6 @@ import io.flinkinference.tools.setup.ValidationGate;
 import io.flinkinference.modelstore.ModelRef;
 import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
-import io.flinkinference.modelstore.manifest.FileEntry;
 import io.flinkinference.samples.models.PaddleOcrModels;
 import io.flinkinference.operators.engine.InferenceEngine;
 import io.flinkinference.operators.engine.Tensor;
@@ -20,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -165,15 +163,8 @@ public final class QuantizationBenchmark {
         ModelStore shared = ModelStore.open(ModelStore.defaultRoot());
         PaddleOcrModels.fetchInto(shared, line -> { });
         ModelStore own = ModelStore.open(root.toUri());
-        Path staging = Files.createTempDirectory(root, "staging");
         for (String name : List.of(PaddleOcrModels.CLASSIFIER, PaddleOcrModels.RECOGNIZER)) {
-            ModelVersion version = shared.resolve(ModelRef.latest(name));
-            Map<String, Path> files = new HashMap<>();
-            for (FileEntry file : version.manifest().files()) {
-                Path copy = Files.createDirectories(staging.resolve(name)).resolve(file.name());
-                files.put(file.name(), Files.write(copy, version.readArtifact(file.name())));
-            }
-            own.publish(version.manifest(), files);
+            own.publishCopyOf(shared.resolve(ModelRef.latest(name)));
         }
         return own;
     }

@@ -218,6 +218,29 @@ public final class ModelStore {
         return publish(draft, files, OptionalInt.empty());
     }
 
+    /**
+     * Publishes {@code version}, read from another store, here as the next free version of its
+     * name, with the same manifest and files (checked again on the way in): a copy, no download.
+     */
+    public ModelVersion publishCopyOf(ModelVersion version) {
+        try {
+            java.nio.file.Path staging = Files.createTempDirectory("model-copy");
+            try {
+                Map<String, java.nio.file.Path> files = new java.util.HashMap<>();
+                for (FileEntry file : version.manifest().files()) {
+                    files.put(file.name(), Files.write(staging.resolve(file.name()), version.readArtifact(file.name())));
+                }
+                return publish(version.manifest(), files);
+            } finally {
+                try (var paths = Files.walk(staging)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy " + version.ref() + " into the store at " + root, e);
+        }
+    }
+
     private boolean publishByRename(Manifest draft, Map<String, java.nio.file.Path> files, int number)
             throws IOException {
         Path modelDir = new Path(rootPath, draft.name());

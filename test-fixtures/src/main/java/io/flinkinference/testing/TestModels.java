@@ -5,16 +5,11 @@ import io.flinkinference.modelstore.ModelStore;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.samples.models.PaddleOcrModels;
 
-import io.flinkinference.modelstore.manifest.FileEntry;
-import org.apache.commons.io.file.PathUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The real PaddleOCR models, fetched once into the build's shared test store (the parent POM sets
@@ -49,23 +44,8 @@ public final class TestModels {
     public static ModelStore freshStore(Path root) {
         ModelStore shared = store();
         ModelStore fresh = ModelStore.open(root.toUri());
-        try {
-            Path staging = Files.createTempDirectory("test-models");
-            try {
-                for (String name : List.of(PaddleOcrModels.CLASSIFIER, PaddleOcrModels.DETECTOR, PaddleOcrModels.RECOGNIZER)) {
-                    ModelVersion version = shared.resolve(ModelRef.latest(name));
-                    Map<String, Path> files = new HashMap<>();
-                    for (FileEntry file : version.manifest().files()) {
-                        Path copy = Files.createDirectories(staging.resolve(name)).resolve(file.name());
-                        files.put(file.name(), Files.write(copy, version.readArtifact(file.name())));
-                    }
-                    fresh.publish(version.manifest(), files);
-                }
-            } finally {
-                PathUtils.deleteDirectory(staging);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot copy the test models into " + root, e);
+        for (String name : List.of(PaddleOcrModels.CLASSIFIER, PaddleOcrModels.DETECTOR, PaddleOcrModels.RECOGNIZER)) {
+            fresh.publishCopyOf(shared.resolve(ModelRef.latest(name)));
         }
         return fresh;
     }

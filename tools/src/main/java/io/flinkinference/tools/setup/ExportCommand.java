@@ -1,6 +1,5 @@
 package io.flinkinference.tools.setup;
 
-import io.flinkinference.jobs.cli.StoreOption;
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.Lineage;
 import io.flinkinference.modelstore.manifest.Preprocessing;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /** {@code setup export}: a PyTorch model into the store as ONNX, once ONNX Runtime is shown to compute what PyTorch does. */
@@ -54,19 +52,13 @@ final class ExportCommand implements Callable<Integer> {
     static final long RANDOM_INPUT_SEED = 20261201L;
 
     @Mixin
-    StoreOption store;
+    NewModelOptions target;
 
     @Parameters(paramLabel = "FILE", description = "A TorchScript archive, or a Python file defining the model.")
     Path file;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
-
-    @Option(names = "--name", required = true, description = "Model name in the store.")
-    String name;
-
-    @Option(names = "--version", description = "Version number to publish (default: the next free one).")
-    Integer version;
 
     @Option(names = "--class", paramLabel = "NAME",
             description = "With a Python FILE: the nn.Module class it defines, or a function returning the model, called without arguments.")
@@ -136,7 +128,7 @@ final class ExportCommand implements Callable<Integer> {
         Path work = WorkFolders.create("export");
         try {
             FidelityInputs inputs = FidelityInputs.create(exportSpec, randomInputs, RANDOM_INPUT_SEED,
-                    sampleImages(), preprocessing, name);
+                    sampleImages(), preprocessing, target.name());
             TorchExport.Result exported = new TorchExport(new PythonStep(torch, work)).export(source, exportSpec, inputs, out);
             OnnxModelInfo info = OnnxModelInfo.parse(exported.onnx(), file.toString());
 
@@ -147,7 +139,7 @@ final class ExportCommand implements Callable<Integer> {
                 facts.put("fidelity.samplesSha256", inputs.samplesHash());
             }
             Lineage provisional = new Lineage(null, null, List.of(), "file:" + source.file(), facts);
-            ManifestOptions.Draft draft = manifestOptions.draft(spec.commandLine(), name, exported.onnxFile(), info.inputs(),
+            ManifestOptions.Draft draft = manifestOptions.draft(spec.commandLine(), target.name(), exported.onnxFile(), info.inputs(),
                     info.outputs(), provisional);
 
             FidelityCheck.Report report = checkFidelity(exported, info, draft);
@@ -158,8 +150,7 @@ final class ExportCommand implements Callable<Integer> {
             }
             facts.putAll(report.lineage());
             Lineage lineage = new Lineage(null, null, List.of(), provisional.source(), facts);
-            ModelVersion published = store.open().publish(draft.withLineage(lineage).manifest(), draft.files(),
-                    version == null ? OptionalInt.empty() : OptionalInt.of(version));
+            ModelVersion published = target.publish(draft.withLineage(lineage).manifest(), draft.files());
             out.println("Published " + published.ref() + " at " + published.location());
             return 0;
         } finally {

@@ -1,6 +1,5 @@
 package io.flinkinference.tools.setup;
 
-import io.flinkinference.jobs.cli.StoreOption;
 
 import io.flinkinference.modelstore.ModelVersion;
 import io.flinkinference.modelstore.manifest.Lineage;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 @Command(
@@ -38,19 +36,13 @@ import java.util.concurrent.Callable;
         })
 public final class ImportCommand implements Callable<Integer> {
     @Mixin
-    StoreOption store;
+    NewModelOptions target;
 
     @Parameters(paramLabel = "FILE", description = "The ONNX model file.")
     Path file;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
-
-    @Option(names = "--name", required = true, description = "Model name in the store.")
-    String name;
-
-    @Option(names = "--version", description = "Version number to publish (default: the next free one).")
-    Integer version;
 
     @Mixin
     ManifestOptions manifestOptions;
@@ -65,10 +57,9 @@ public final class ImportCommand implements Callable<Integer> {
         }
         manifestOptions.checkConsistent(spec.commandLine());
         OnnxModelInfo info = OnnxModelInfo.read(file);
-        ManifestOptions.Draft draft = manifestOptions.draft(spec.commandLine(), name, file, info.inputs(), info.outputs(),
+        ManifestOptions.Draft draft = manifestOptions.draft(spec.commandLine(), target.name(), file, info.inputs(), info.outputs(),
                 Lineage.fromSource("file:" + file.toAbsolutePath()));
-        ModelVersion published = store.open().publish(draft.manifest(), draft.files(),
-                version == null ? OptionalInt.empty() : OptionalInt.of(version));
+        ModelVersion published = target.publish(draft.manifest(), draft.files());
         spec.commandLine().getOut().println("Published " + published.ref() + " at " + published.location());
         return 0;
     }
